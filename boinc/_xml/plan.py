@@ -1,0 +1,168 @@
+"""Per-class binding plans: what each XML tag of a struct becomes.
+
+A plan is computed once per class from its attrs fields and type hints, and
+cached. The decoder and the encoder both read it, so each struct is declared
+exactly once.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, Final, Union
+
+import attrs
+
+from . import scalars
+from .fields import METADATA_KEY, XmlSpec
+
+__all__ = ["ClassPlan", "FieldPlan", "Kind", "plan_for"]
+
+
+class Kind(enum.IntEnum):
+    """What a field holds."""
+
+    SCALAR = 0
+    STRUCT = 1
+    LIST = 2  # repeated element, items directly in the parent
+    WRAPPER = 3  # repeated element inside a wrapper element
+    RAW = 4  # inner XML kept as text
+
+
+_DEFAULT_SPEC: Final = XmlSpec()
+
+
+@attrs.define(slots=True, eq=False)
+class FieldPlan:
+    """How one field is read and written."""
+
+    name: str  #: attrs field name (the ``__init__`` keyword is ``alias``)
+    alias: str
+    tag: str
+    kind: Kind
+    spec: XmlSpec
+    #: text -> value (scalars and scalar items); may return scalars.KEEP
+    conv: Callable[[str], Any] | None = None
+    #: value of a bare ``<tag/>``
+    empty: Any = None
+    #: the scalar's Python type (str, int, float, bool or an enum class)
+    scalar_type: type | None = None
+    #: plan of the nested struct (STRUCT, or items of LIST/WRAPPER)
+    sub: ClassPlan | None = None
+    #: tag of the items inside a wrapper
+    item_tag: str = ""
+    optional: bool = False
+    default: Any = None
+
+
+@attrs.define(slots=True, eq=False)
+class ClassPlan:
+    """The plan of one struct class."""
+
+    cls: type
+    fields: list[FieldPlan]
+    #: tag -> field plan (for WRAPPER fields, the wrapper's tag)
+    by_tag: dict[str, FieldPlan]
+    factory: Callable[..., Any]
+
+
+def _enum_conv(cls: type[enum.IntEnum]) -> Callable[[str], Any]:
+    members = cls._value2member_map_
+
+    def conv(text: str) -> Any:
+        value = scalars.parse_int(text)
+        member = members.get(value)
+        return member if member is not None else cls(value)
+
+    return conv
+
+
+def _scalar(tp: Any) -> tuple[Callable[[str], Any], Any] | None:
+    if tp is str:
+        return scalars.parse_str, ""
+    if tp is bool:
+        return scalars.parse_bool, True
+    if tp is int:
+        return scalars.parse_int, 0
+    if tp is float:
+        return scalars.parse_float, 0.0
+    if isinstance(tp, type) and issubclass(tp, enum.IntEnum | enum.IntFlag):
+        return _enum_conv(tp), tp(0)
+    return None
+
+
+def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1 and len(typing.get_args(tp)) == 2:
+            return args[0], True
+    return tp, False
+
+
+def _field_plan(field: attrs.Attribute[Any], tp: Any) -> FieldPlan:
+    spec: XmlSpec = field.metadata.get(METADATA_KEY, _DEFAULT_SPEC)
+    tag = spec.tag or field.name
+    tp, optional = _unwrap_optional(tp)
+    default = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        default = default.factory()  # type: ignore[attr-defined]
+    fp = FieldPlan(
+        name=field.name,
+        alias=field.alias or field.name,
+        tag=tag,
+        kind=Kind.SCALAR,
+        spec=spec,
+        optional=optional,
+        default=default,
+    )
+    if spec.raw:
+        if tp is not str:
+            raise TypeError(f"raw XML field {field.name} must be a str")
+        fp.kind = Kind.RAW
+        fp.scalar_type = str
+        return fp
+    if typing.get_origin(tp) is tuple:
+        args = typing.get_args(tp)
+        if len(args) != 2 or args[1] is not Ellipsis:
+            raise TypeError(f"field {field.name}: only tuple[T, ...] is supported")
+        item = args[0]
+        fp.kind = Kind.WRAPPER if spec.wrapper else Kind.LIST
+        if spec.wrapper:
+            fp.item_tag = tag
+            fp.tag = spec.wrapper
+        sc = _scalar(item)
+        if sc is not None:
+            fp.conv, fp.empty = sc
+            fp.scalar_type = item
+        elif attrs.has(item):
+            fp.sub = plan_for(item)
+        else:
+            raise TypeError(f"field {field.name}: unsupported item type {item!r}")
+        return fp
+    sc = _scalar(tp)
+    if sc is not None:
+        fp.conv, fp.empty = sc
+        fp.scalar_type = tp
+        return fp
+    if attrs.has(tp):
+        fp.kind = Kind.STRUCT
+        fp.sub = plan_for(tp)
+        return fp
+    raise TypeError(f"field {field.name}: unsupported type {tp!r}")
+
+
+@functools.cache
+def plan_for(cls: type) -> ClassPlan:
+    """The (cached) binding plan of an attrs struct class."""
+    hints = typing.get_type_hints(cls)
+    fields = [_field_plan(f, hints[f.name]) for f in attrs.fields(cls)]
+    by_tag: dict[str, FieldPlan] = {}
+    for fp in fields:
+        if fp.tag in by_tag:
+            raise TypeError(f"{cls.__name__}: two fields read <{fp.tag}>")
+        by_tag[fp.tag] = fp
+    return ClassPlan(cls=cls, fields=fields, by_tag=by_tag, factory=cls)

@@ -1,0 +1,201 @@
+"""The one exception hierarchy of :mod:`boinc`.
+
+Every error this package raises on bad input, a hostile or dead peer, a wrong
+password or an unreachable host derives from :class:`BoincError`::
+
+    BoincError
+    ├── TransportError            host and port known; chained from the OSError
+    │   ├── ConnectError          the host refused, is down or does not resolve
+    │   ├── RpcTimeout            also a builtin TimeoutError
+    │   └── ConnectionClosed      EOF before the reply was complete
+    ├── ProtocolError             bytes we cannot interpret (framing, not XML)
+    │   ├── ReplyTooLarge         a reply over the configured size cap
+    │   ├── RequestTooLarge       a request the peer would drop (not sent)
+    │   └── ReplyParseError       the XML is readable, a value is not
+    ├── AuthenticationError       <unauthorized/>, wrong password, no password
+    ├── RpcError                  <error>msg</error> or <status>N</status>
+    │   ├── InvalidUrl            ERR_INVALID_URL (-189)
+    │   ├── AlreadyAttached       ERR_ALREADY_ATTACHED (-130)
+    │   └── OperationTimeout      a poll flow passed its deadline
+    ├── SubmitError               a project server's <error> reply (boinc.submit)
+    │   └── HttpError             an HTTP status or body that is not a reply
+    └── PyboincError              master/worker failures (boinc.pyboinc)
+        ├── JobFailed             a job failed past its retries
+        ├── JournalMismatch       make_calls changed between runs
+        └── UnsafePayload         an output refused by the decoder
+
+Arguments that are wrong in the caller's own program raise the builtin
+:class:`ValueError` or :class:`TypeError`.
+
+No exception message or ``repr`` ever contains a password or an authenticator.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AlreadyAttached",
+    "AuthenticationError",
+    "BoincError",
+    "ConnectError",
+    "ConnectionClosed",
+    "HttpError",
+    "InvalidUrl",
+    "JobFailed",
+    "JournalMismatch",
+    "OperationTimeout",
+    "ProtocolError",
+    "PyboincError",
+    "ReplyParseError",
+    "ReplyTooLarge",
+    "RequestTooLarge",
+    "RpcError",
+    "RpcTimeout",
+    "SubmitError",
+    "TransportError",
+    "UnsafePayload",
+]
+
+
+class BoincError(Exception):
+    """Root of every error raised by :mod:`boinc`."""
+
+
+class TransportError(BoincError):
+    """The connection to a peer failed.
+
+    Attributes:
+        host: the peer's host name or address, if known.
+        port: the peer's port, if known.
+    """
+
+    def __init__(self, message: str, *, host: str | None = None, port: int | None = None) -> None:
+        where = f" ({host}:{port})" if host is not None else ""
+        super().__init__(message + where)
+        self.host = host
+        self.port = port
+
+
+class ConnectError(TransportError):
+    """The peer could not be reached: refused, down, or its name does not resolve."""
+
+
+class RpcTimeout(TransportError, TimeoutError):
+    """The peer did not answer within the timeout."""
+
+
+class ConnectionClosed(TransportError):
+    """The peer closed the connection before the reply was complete."""
+
+
+class ProtocolError(BoincError):
+    """The peer sent bytes that cannot be read as a reply."""
+
+
+class ReplyTooLarge(ProtocolError):
+    """A reply grew past the configured size cap before it was complete."""
+
+
+class RequestTooLarge(ProtocolError):
+    """A request is larger than the peer accepts; it was not sent."""
+
+
+class ReplyParseError(ProtocolError):
+    """The reply is readable markup, but a value in it is not valid.
+
+    Attributes:
+        path: where in the reply the bad value sits, e.g. ``results/result/state``.
+    """
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(f"{message} at {path}" if path else message)
+        self.path = path
+
+
+class AuthenticationError(BoincError):
+    """The peer refused our credentials, or an operation needs them."""
+
+
+class RpcError(BoincError):
+    """The peer answered an operation with an error.
+
+    Attributes:
+        message: the peer's error text (may be empty).
+        code: the numeric BOINC error code (``lib/error_numbers.h``); ``-1``
+            where the peer sent only text, as the C++ library does.
+        request: the request tag that failed.
+    """
+
+    def __init__(self, message: str, *, code: int = -1, request: str = "") -> None:
+        text = message or f"error {code}"
+        super().__init__(f"{request}: {text}" if request else text)
+        self.message = message
+        self.code = code
+        self.request = request
+
+
+class InvalidUrl(RpcError):
+    """The peer rejected a URL (``ERR_INVALID_URL``, -189)."""
+
+
+class AlreadyAttached(RpcError):
+    """The client is already attached to that project (``ERR_ALREADY_ATTACHED``, -130)."""
+
+
+class OperationTimeout(RpcError, TimeoutError):
+    """A multi-step operation (a ``*_poll`` flow) did not finish by its deadline."""
+
+
+class SubmitError(BoincError):
+    """A BOINC project server answered a submission request with an error.
+
+    Attributes:
+        error_num: the server's ``<error_num>`` (``0`` where it sent none).
+        error_msg: the server's ``<error_msg>`` text.
+    """
+
+    def __init__(self, error_num: int, error_msg: str) -> None:
+        super().__init__(f"error {error_num}: {error_msg}" if error_num else error_msg)
+        self.error_num = error_num
+        self.error_msg = error_msg
+
+
+class HttpError(SubmitError):
+    """A project server answered with an HTTP status or a body that is no reply.
+
+    Attributes:
+        status: the HTTP status code (``0`` where none was received).
+    """
+
+    def __init__(self, status: int, error_msg: str) -> None:
+        super().__init__(0, f"HTTP {status}: {error_msg}" if status else error_msg)
+        self.status = status
+
+
+class PyboincError(BoincError):
+    """A PyBOINC master or worker failed."""
+
+
+class JobFailed(PyboincError):
+    """A PyBOINC job failed after its retries.
+
+    Attributes:
+        job: the job's name.
+        stderr_tail: the last lines the worker wrote to stderr.
+    """
+
+    def __init__(self, job: str, reason: str, stderr_tail: str = "") -> None:
+        msg = f"job {job} failed: {reason}"
+        if stderr_tail:
+            msg += "\n--- stderr (tail) ---\n" + stderr_tail
+        super().__init__(msg)
+        self.job = job
+        self.reason = reason
+        self.stderr_tail = stderr_tail
+
+
+class JournalMismatch(PyboincError):
+    """A re-run's ``make_calls`` made different calls than the journaled run."""
+
+
+class UnsafePayload(PyboincError):
+    """A worker's output names a class outside the allow-list, or is a pickle."""
