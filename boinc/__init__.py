@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 __all__ = ["AsyncBoincClient", "BoincClient", "__version__"]
 
 if TYPE_CHECKING:
-    from .client import AsyncBoincClient, BoincClient
+    from .client import AsyncBoincClient, BoincClient  # type: ignore[import-not-found, unused-ignore]
 
 
 def __getattr__(name: str) -> Any:

@@ -6,7 +6,6 @@ so that they read back exactly, and fields come out in declaration order.
 
 from __future__ import annotations
 
-import enum
 from typing import Any
 
 from . import scalars
@@ -23,10 +22,8 @@ def scalar_text(value: Any) -> str:
         return "1" if value else "0"
     if isinstance(value, float):
         return scalars.format_float(value)
-    if isinstance(value, enum.Enum):
+    if isinstance(value, int):  # enums too: str() of a member differs between Pythons
         return str(int(value))
-    if isinstance(value, int):
-        return str(value)
     raise TypeError(f"cannot encode {type(value).__name__} as XML text")
 
 

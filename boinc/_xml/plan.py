@@ -8,7 +8,6 @@ exactly once.
 from __future__ import annotations
 
 import enum
-import functools
 import types
 import typing
 from collections.abc import Callable
@@ -69,7 +68,7 @@ class ClassPlan:
     factory: Callable[..., Any]
 
 
-def _enum_conv(cls: type[enum.IntEnum]) -> Callable[[str], Any]:
+def _enum_conv(cls: type[enum.IntEnum] | type[enum.IntFlag]) -> Callable[[str], Any]:
     members = cls._value2member_map_
 
     def conv(text: str) -> Any:
@@ -109,7 +108,7 @@ def _field_plan(field: attrs.Attribute[Any], tp: Any) -> FieldPlan:
     tp, optional = _unwrap_optional(tp)
     default = field.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        default = default.factory()  # type: ignore[attr-defined]
+        default = default.factory()  # type: ignore[union-attr]
     fp = FieldPlan(
         name=field.name,
         alias=field.alias or field.name,
@@ -155,9 +154,18 @@ def _field_plan(field: attrs.Attribute[Any], tp: Any) -> FieldPlan:
     raise TypeError(f"field {field.name}: unsupported type {tp!r}")
 
 
-@functools.cache
 def plan_for(cls: type) -> ClassPlan:
     """The (cached) binding plan of an attrs struct class."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _make_plan(cls)
+    return plan
+
+
+_PLANS: dict[type, ClassPlan] = {}
+
+
+def _make_plan(cls: type) -> ClassPlan:
     hints = typing.get_type_hints(cls)
     fields = [_field_plan(f, hints[f.name]) for f in attrs.fields(cls)]
     by_tag: dict[str, FieldPlan] = {}
