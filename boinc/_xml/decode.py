@@ -16,6 +16,7 @@ binding plan:
 
 from __future__ import annotations
 
+import gc
 import re
 from operator import itemgetter
 from typing import Any, Final
@@ -39,6 +40,7 @@ _TOKEN: Final = re.compile(
     r"|[?!][^>]*>)",
     re.S,
 )
+_GC_PAUSE_SIZE: Final = 1 << 20
 _CDATA: Final = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _close_cache: dict[str, re.Pattern[str]] = {}
 
@@ -429,11 +431,20 @@ def decode(cls: type[Any], data: str | bytes, tag: str) -> Any:
         ReplyParseError: there is no such element, or a value in it is bad.
     """
     text = scalars.decode_bytes(data) if isinstance(data, bytes) else data
+    # A large reply makes hundreds of thousands of small objects, none of them
+    # garbage; the cyclic collector would rescan them over and over meanwhile.
+    pause = len(text) > _GC_PAUSE_SIZE and gc.isenabled()
+    if pause:
+        gc.disable()
     try:
-        return _decode_fast(cls, text, tag)
-    except (_Fallback, ValueError, TypeError):
-        pass  # the tolerant path reads it, or says precisely what is wrong
-    return decode_slow(cls, text, tag)
+        try:
+            return _decode_fast(cls, text, tag)
+        except (_Fallback, ValueError, TypeError):
+            pass  # the tolerant path reads it, or says precisely what is wrong
+        return decode_slow(cls, text, tag)
+    finally:
+        if pause:
+            gc.enable()
 
 
 def decode_slow(cls: type[Any], text: str, tag: str) -> Any:

@@ -130,3 +130,20 @@ def test_arbitrary_bytes_give_a_value_or_a_typed_error(data: bytes) -> None:
         decode(Thing, data, "thing")
     except ReplyParseError:
         pass
+
+
+@given(structs(Thing), st.data())
+def test_fast_and_tolerant_paths_agree_on_mutated_input(thing: Thing, data: st.DataObject) -> None:
+    xml = encode(thing, "thing")
+    cut = data.draw(st.integers(0, len(xml)))
+    insert = data.draw(st.sampled_from(["", "<", ">", "&", "</name>", "<inner>", "<x/>", "<!-- c -->", "<a b='c'>"]))
+    mutated = xml[:cut] + insert + xml[cut + data.draw(st.integers(0, 3)) :]
+    try:
+        fast = decode(Thing, mutated, "thing")
+    except ReplyParseError:
+        fast = None
+    try:
+        slow = decode_slow(Thing, mutated, "thing")
+    except ReplyParseError:
+        slow = None
+    assert equal(fast, slow)
