@@ -1,0 +1,428 @@
+"""Typed requests and replies of BOINC's remote job submission RPCs.
+
+Every class here is a frozen attrs struct read and written by the XML engine of
+:mod:`boinc` (:mod:`boinc._xml`): the field names are the XML tags of
+``submit_rpc_handler.php``. Times are Unix seconds as the server sends them.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from typing import Final
+
+import attrs
+
+from .._enum import OpenIntEnum
+from .._xml import xml_field
+
+__all__ = [
+    "Batch",
+    "BatchDesc",
+    "BatchJobs",
+    "BatchSetStatus",
+    "BatchState",
+    "CompletedJob",
+    "ErrorMask",
+    "Estimate",
+    "FileDesc",
+    "FileMode",
+    "Job",
+    "JobCounts",
+    "JobDesc",
+    "JobDetail",
+    "JobInstance",
+    "JobParams",
+    "JobStatus",
+    "OutputFile",
+    "Templates",
+]
+
+
+class BatchState(OpenIntEnum):
+    """``batch.state`` (``html/inc/common_defs.inc``); unknown values are kept."""
+
+    INIT = 0  #: created by ``create_batch`` (or mid ``submit_batch``); no jobs yet
+    IN_PROGRESS = 1  #: jobs created
+    COMPLETE = 2  #: every job has a canonical instance or an error (set lazily by queries)
+    ABORTED = 3  #: ``abort_batch``
+    RETIRED = 4  #: ``retire_batch``; hidden from ``query_batches``
+
+
+class ErrorMask(enum.IntFlag):
+    """``workunit.error_mask`` bits; ``query_batch`` names them in ``<error>`` elements."""
+
+    COULDNT_SEND_RESULT = 1
+    TOO_MANY_ERROR_RESULTS = 2
+    TOO_MANY_SUCCESS_RESULTS = 4
+    TOO_MANY_TOTAL_RESULTS = 8
+    CANCELLED = 16
+    NO_CANONICAL_RESULT = 32
+
+
+class JobStatus(str, enum.Enum):
+    """A :class:`Job`'s status in ``query_batch`` (``query_batch2`` uses other, uppercase words).
+
+    Members are strings, so ``job.status == JobStatus.DONE`` works on the raw text.
+    """
+
+    DONE = "done"
+    ERROR = "error"
+    IN_PROGRESS = "in_progress"
+    QUEUED = "queued"
+
+
+class FileMode(str, enum.Enum):
+    """How ``submit_batch`` finds an input file (``stage_file()`` in the handler)."""
+
+    LOCAL_STAGED = "local_staged"  #: a physical name already in the download hierarchy
+    LOCAL = "local"  #: a path on the server
+    SEMILOCAL = "semilocal"  #: a URL the server reads
+    REMOTE = "remote"  #: a URL the volunteer's client downloads (url, nbytes, md5)
+    INLINE = "inline"  #: the contents themselves
+    SANDBOX = "sandbox"  #: a file of the user's web sandbox (broken on servers 1.6.1+)
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def _mode(value: str | FileMode) -> str:
+    if isinstance(value, FileMode):
+        return value.value
+    if value not in _MODES:
+        raise ValueError(f"unknown input file mode {value!r}; one of {sorted(_MODES)}")
+    return value
+
+
+_MODES: Final = frozenset(m.value for m in FileMode)
+_MD5: Final = re.compile(r"[0-9a-f]{32}")
+
+
+@attrs.frozen(kw_only=True)
+class FileDesc:
+    """One ``<input_file>`` of a job.
+
+    Build it with a constructor named after the mode: :meth:`local_staged`,
+    :meth:`local`, :meth:`semilocal`, :meth:`remote`, :meth:`inline` or
+    :meth:`sandbox`. The order of a job's files must match the ``<file_info>``
+    slots of the app's input template.
+
+    Raises:
+        ValueError: an unknown mode, or fields that do not fit the mode.
+    """
+
+    #: one of :class:`FileMode`'s values
+    mode: str = attrs.field(converter=_mode)
+    #: physical name, server path, URL or contents, per ``mode`` (not ``remote``)
+    source: str | None = None
+    #: ``remote`` only: where the volunteer's client downloads the file
+    url: str | None = None
+    #: ``remote`` only: the file's size in bytes
+    nbytes: float | None = None
+    #: ``remote`` only: the file's MD5, lowercase hex
+    md5: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.mode == "remote":
+            if self.url is None or self.nbytes is None or self.md5 is None or self.source is not None:
+                raise ValueError("a remote input file needs url, nbytes and md5 (and no source)")
+        elif self.source is None or self.url is not None or self.nbytes is not None or self.md5 is not None:
+            raise ValueError(f"a {self.mode} input file needs source (and no url, nbytes or md5)")
+
+    @classmethod
+    def local_staged(cls, phys_name: str) -> FileDesc:
+        """A file already staged on the server, e.g. by :meth:`BoincServer.stage_files`.
+
+        Args:
+            phys_name: its physical name (``jf_<md5>``).
+        """
+        return cls(mode="local_staged", source=phys_name)
+
+    @classmethod
+    def local(cls, server_path: str) -> FileDesc:
+        """A file the server copies from a path on its own file system."""
+        return cls(mode="local", source=server_path)
+
+    @classmethod
+    def semilocal(cls, url: str) -> FileDesc:
+        """A file the server downloads from ``url`` at submission time."""
+        return cls(mode="semilocal", source=url)
+
+    @classmethod
+    def remote(cls, url: str, nbytes: int | float, md5: str) -> FileDesc:
+        """A file the volunteers' clients download from ``url`` themselves.
+
+        Raises:
+            ValueError: ``md5`` is not 32 lowercase hex digits, or ``nbytes`` is negative.
+        """
+        if not _MD5.fullmatch(md5):
+            raise ValueError("md5 must be 32 lowercase hex digits")
+        if nbytes < 0:
+            raise ValueError("nbytes must not be negative")
+        return cls(mode="remote", url=url, nbytes=float(nbytes), md5=md5)
+
+    @classmethod
+    def inline(cls, contents: str) -> FileDesc:
+        """A file whose contents travel inside the request (text only)."""
+        return cls(mode="inline", source=contents)
+
+    @classmethod
+    def sandbox(cls, name: str) -> FileDesc:
+        """A file of the user's web sandbox.
+
+        Servers 1.6.1 to at least 1.6.2 stage the *name* instead of the file
+        (a fall-through bug); prefer :meth:`local_staged`.
+        """
+        return cls(mode="sandbox", source=name)
+
+
+def _inner_template(tag: str) -> Callable[[str], str]:
+    pattern = re.compile(rf"^\s*(?:<\?xml[^>]*>\s*)?<{tag}\s*>(.*)</{tag}\s*>\s*$", re.S)
+
+    def convert(value: str) -> str:
+        if not isinstance(value, str):
+            raise TypeError(f"{tag} must be a str")
+        if not value:
+            return value
+        m = pattern.match(value)
+        return m.group(1) if m else value
+
+    return convert
+
+
+@attrs.frozen(kw_only=True)
+class JobParams:
+    """A batch's ``<job_params>``: create_work defaults for every job (0 or ``None`` = unset).
+
+    An input template that sets the same value wins.
+    """
+
+    rsc_disk_bound: float | None = None  #: bytes
+    rsc_fpops_est: float | None = None  #: floating-point operations
+    rsc_fpops_bound: float | None = None  #: floating-point operations
+    rsc_memory_bound: float | None = None  #: bytes
+    delay_bound: float | None = None  #: seconds
+
+
+@attrs.frozen(kw_only=True)
+class JobDesc:
+    """One ``<job>`` of a batch.
+
+    Templates are the inner XML of ``<input_template>``/``<output_template>``
+    (a whole element is accepted and unwrapped), as :class:`Templates` holds them.
+    """
+
+    #: the job (workunit) name; globally unique, no spaces. ``None``: the server makes one
+    name: str | None = None
+    #: used only for ``estimate_batch`` and allocation priority (the server ignores it otherwise)
+    rsc_fpops_est: float | None = None
+    #: the job's command line: no ``"`` and no newlines (create_work cannot quote them)
+    command_line: str | None = None
+    #: run only on this user's hosts
+    target_user: int | None = None
+    #: run only on this host
+    target_host: int | None = None
+    #: per-job input template (inner XML); ``""`` = the app's
+    input_template: str = xml_field(raw=True, default="", omit_default=True)
+    #: per-job output template (inner XML); ``""`` = the app's
+    output_template: str = xml_field(raw=True, default="", omit_default=True)
+    #: per-job priority
+    priority: int | None = None
+    #: the input files, in the order of the template's ``<file_info>`` slots
+    input_files: tuple[FileDesc, ...] = xml_field(tag="input_file", default=())
+
+    def __attrs_post_init__(self) -> None:
+        if self.input_template:
+            object.__setattr__(self, "input_template", _unwrap_in(self.input_template))
+        if self.output_template:
+            object.__setattr__(self, "output_template", _unwrap_out(self.output_template))
+        if self.command_line is not None and _BAD_CMDLINE.search(self.command_line):
+            raise ValueError("a job's command_line cannot hold '\"' or a line break (create_work cannot quote them)")
+        if self.name is not None and (not self.name or _SPACE.search(self.name)):
+            raise ValueError(f"bad job name {self.name!r}: it must be non-empty and hold no white space")
+
+
+_BAD_CMDLINE: Final = re.compile(r'["\r\n]')
+_SPACE: Final = re.compile(r"\s")
+_unwrap_in: Final = _inner_template("input_template")
+_unwrap_out: Final = _inner_template("output_template")
+
+
+@attrs.frozen(kw_only=True)
+class BatchDesc:
+    """The ``<batch>`` of ``submit_batch`` and ``estimate_batch``."""
+
+    #: the app's short name
+    app_name: str
+    #: submit into this batch (made by ``create_batch``, still in state INIT); ``None``: a new one
+    batch_id: int | None = None
+    #: name of a new batch (not unique on the server)
+    batch_name: str | None = None
+    #: force this app version number; ``None`` or 0: any
+    app_version_num: int | None = None
+    #: compute the priority from the user's allocation (needs ``rsc_fpops_est``)
+    allocation_priority: bool = xml_field(flag=True, default=False)
+    #: priority of every job (ignored with ``allocation_priority``)
+    priority: int | None = None
+    #: batch-level input template file, relative to the project's ``templates/``
+    input_template_filename: str | None = None
+    #: batch-level output template file, relative to ``templates/``
+    output_template_filename: str | None = None
+    #: template file the server counts input files with (default ``templates/<app>_in``)
+    workunit_template_file: str | None = None
+    #: Unix time after which ``html/ops/expire_batches`` may abort the batch. The
+    #: server ignores it inside ``<batch>``, so :meth:`BoincServer.submit_batch`
+    #: sets it with ``set_expire_time`` once the batch exists.
+    expire_time: float | None = None
+    #: create_work defaults for every job
+    job_params: JobParams | None = None
+    #: the jobs, in order
+    jobs: tuple[JobDesc, ...] = xml_field(tag="job", default=())
+
+
+# --------------------------------------------------------------------------- replies
+
+
+@attrs.frozen(kw_only=True)
+class OutputFile:
+    """An ``<outfile>`` of a finished :class:`JobInstance`."""
+
+    size: float = 0.0  #: bytes
+
+
+@attrs.frozen(kw_only=True)
+class JobInstance:
+    """An ``<instance>`` (result) of a job, from ``query_job``."""
+
+    name: str = ""  #: the result name, ``<job name>_<n>``
+    id: int = 0  #: the result id
+    #: human-readable, possibly translated state ("Completed and validated", "In progress", ...)
+    state: str = ""
+    #: output files still on the server (only once the instance is over)
+    outfiles: tuple[OutputFile, ...] = xml_field(tag="outfile", default=())
+
+
+@attrs.frozen(kw_only=True)
+class Job:
+    """A job (workunit): a ``<job>`` of ``query_batch``, or the reply of ``query_job``.
+
+    ``query_batch`` fills the id, name and canonical instance, and with
+    ``get_job_details`` the errors, exit statuses, CPU time and status;
+    ``query_job`` fills :attr:`instances`. The per-job ``errors`` are data, not failures.
+    """
+
+    id: int = 0  #: the workunit id
+    name: str = ""  #: the workunit name
+    canonical_instance_id: int = 0  #: 0 if none
+    #: names of the ``error_mask`` bits (``cancelled``, ``too_many_error_results``, ...)
+    errors: tuple[str, ...] = xml_field(tag="error", default=())
+    #: exit statuses of the instances that failed on a client
+    exit_statuses: tuple[int, ...] = xml_field(tag="exit_status", default=())
+    #: CPU seconds of the canonical instance
+    cpu_time: float | None = None
+    #: ``done``, ``error``, ``in_progress`` or ``queued`` (see :class:`JobStatus`); ``""`` without details
+    status: str = ""
+    #: the instances (``query_job`` only)
+    instances: tuple[JobInstance, ...] = xml_field(tag="instance", default=())
+
+    @property
+    def error_mask(self) -> ErrorMask:
+        """The :attr:`errors` as :class:`ErrorMask` bits (unknown names are left out)."""
+        mask = ErrorMask(0)
+        for name in self.errors:
+            bit = ErrorMask.__members__.get(name.upper())
+            if bit is not None:
+                mask |= bit
+        return mask
+
+
+@attrs.frozen(kw_only=True)
+class Batch:
+    """A batch, from ``query_batches`` or ``query_batch`` (which adds :attr:`jobs`)."""
+
+    id: int = 0
+    create_time: float = 0.0
+    expire_time: float = 0.0  #: 0: none
+    est_completion_time: float = 0.0  #: never computed by the server
+    njobs: int = 0
+    fraction_done: float = 0.0  #: (succeeded + failed) / njobs
+    nerror_jobs: int = 0
+    state: BatchState = BatchState.INIT
+    completion_time: float = 0.0
+    credit_estimate: float = 0.0
+    credit_canonical: float = 0.0
+    name: str = ""
+    app_name: str = ""
+    #: CPU seconds of every instance; ``None`` unless asked for with ``get_cpu_time``
+    total_cpu_time: float | None = None
+    #: the jobs (``query_batch`` only)
+    jobs: tuple[Job, ...] = xml_field(tag="job", default=())
+
+
+@attrs.frozen(kw_only=True)
+class JobDetail:
+    """A job's name and status, from ``query_batch2`` (status ``DONE``, ``ERROR``, ``IN_PROGRESS`` or ``UNSENT``)."""
+
+    job_name: str = ""
+    status: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class BatchJobs:
+    """The jobs ``query_batch2`` reports for one batch name."""
+
+    batch_name: str
+    jobs: tuple[JobDetail, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class BatchSetStatus:
+    """The reply of ``query_batch2``: job statuses of several batches, by name."""
+
+    server_time: float  #: the server's clock; pass it as the next ``min_mod_time``
+    batches: tuple[BatchJobs, ...] = ()
+
+
+_NO_ERRORS: Final = ErrorMask(0)
+
+
+@attrs.frozen(kw_only=True)
+class CompletedJob:
+    """The ``<completed_job>`` of ``query_completed_job`` (a job with a canonical instance)."""
+
+    error_mask: ErrorMask = _NO_ERRORS
+    canonical_resultid: int | None = None
+    error_resultid: int | None = None
+    exit_status: int = 0
+    elapsed_time: float = 0.0  #: seconds
+    cpu_time: float = 0.0  #: seconds
+    #: the canonical instance's stderr, as the client reported it (HTML entities undone)
+    stderr_out: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class JobCounts:
+    """Server-wide job counts (``server_status.php?counts=1``)."""
+
+    results_ready_to_send: int = 0
+    results_in_progress: int = 0
+    results_need_file_delete: int = 0
+    wus_need_validate: int = 0
+    wus_need_assimilate: int = 0
+    wus_need_file_delete: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class Templates:
+    """An app's default templates, from ``get_templates`` (inner XML, as on the server)."""
+
+    input_template: str = xml_field(raw=True, default="")
+    output_template: str = xml_field(raw=True, default="")
+
+
+@attrs.frozen(kw_only=True)
+class Estimate:
+    """The reply of ``estimate_batch``."""
+
+    seconds: float = 0.0  #: estimated elapsed seconds of the whole batch on the project
