@@ -10,7 +10,8 @@ The API is small:
     Writes a ``client_state.xml`` and every file it names: three projects on the closed port
     ``127.0.0.1:9``, five apps, seven app versions (one needs a missing NVIDIA GPU), tasks in every
     state, active tasks, reported tasks (they become old results), pending uploads and downloads,
-    notices, statistics, a transfer history, an ``app_config.xml``, global prefs with a venue.
+    notices, statistics, a transfer history, an ``app_config.xml``, global prefs with a venue and
+    an all-projects list (3 projects, 1 account manager).
     Run, GPU and network modes are stored as "never", so nothing runs and nothing is contacted.
     Everything is deterministic from ``seed`` apart from timestamps, which are relative to ``now``.
 
@@ -393,6 +394,7 @@ def seed_state(
     n_notices: int = 3,
     n_statistics_days: int = 20,
     password: str = DEFAULT_PASSWORD,
+    host_venue: str = "",
     now: float | None = None,
 ) -> SeedInfo:
     """Write a rich ``client_state.xml`` and every file it names into ``data_dir``.
@@ -407,6 +409,8 @@ def seed_state(
         n_notices: notices per project feed.
         n_statistics_days: daily statistics entries per project (the client keeps 30 days).
         password: written to ``gui_rpc_auth.cfg``.
+        host_venue: the host's venue; ``"work"`` makes the client use the ``work`` venue of
+            ``global_prefs.xml`` (``max_ncpus_pct`` 50, ``cpu_usage_limit`` 50 instead of 100, 80).
         now: the reference time for every timestamp (default: the current time).
 
     Returns:
@@ -437,6 +441,8 @@ def seed_state(
         "<user_network_request>3</user_network_request>\n"
         f"<new_version_check_time>{_f(now)}</new_version_check_time>\n"
         f"<all_projects_list_check_time>{_f(now)}</all_projects_list_check_time>\n"
+        f"<host_venue>{escape(host_venue)}</host_venue>\n"
+        f"<client_version_check_url>{CLOSED_URL}</client_version_check_url>\n"
     )
 
     # -- decide every task ------------------------------------------------------------------
@@ -485,6 +491,7 @@ def seed_state(
             f"    <scheduler_url>{CLOSED_URL}{proj.key}_cgi/cgi</scheduler_url>\n"
             f"    <user_name>{escape('lab & user <1>')}</user_name>\n"
             f"    <team_name>{escape('Team Ünïcode')}</team_name>\n"
+            f"    <host_venue>{escape(host_venue)}</host_venue>\n"
             f"    <email_hash>{hashlib.md5(proj.key.encode()).hexdigest()}</email_hash>\n"
             f"    <cross_project_id>{hashlib.md5(b'x' + proj.key.encode()).hexdigest()}</cross_project_id>\n"
             f"    <external_cpid>{hashlib.md5(b'e' + proj.key.encode()).hexdigest()}</external_cpid>\n"
@@ -676,6 +683,7 @@ def seed_state(
         downloads=tuple(downloads),
         notice_titles=notice_titles,
         n_statistics_days=n_statistics_days,
+        host_venue=host_venue,
     )
 
 
@@ -801,6 +809,28 @@ def _write_global_files(data_dir: Path, now: float) -> None:
         "</global_preferences>\n",
         encoding="utf-8",
     )
+    projects = "".join(
+        "<project>\n"
+        f"    <name>{escape(p.name)}</name>\n"
+        f"    <id>{i}</id>\n"
+        f"    <url>{p.url}</url>\n"
+        f"    <web_url>{p.url}</web_url>\n"
+        "    <general_area>Lab</general_area>\n"
+        "    <specific_area>Testing</specific_area>\n"
+        f"    <description><![CDATA[Synthetic project {p.key}]]></description>\n"
+        "    <home>Loopback</home>\n"
+        f"    <platforms>\n        <name>{_primary_platform()}</name>\n    </platforms>\n"
+        f"    <image>{p.url}logo.png</image>\n"
+        "    <summary>Synthetic</summary>\n"
+        "</project>\n"
+        for i, p in enumerate(_PROJECTS)
+    )
+    (data_dir / "all_projects_list.xml").write_text(
+        f"<projects>\n{projects}<account_manager>\n    <name>Lab AM</name>\n    <url>{CLOSED_URL}am/</url>\n"
+        f"    <description>Synthetic</description>\n    <image>{CLOSED_URL}am/logo.png</image>\n"
+        "</account_manager>\n</projects>\n",
+        encoding="utf-8",
+    )
     today = int(now // _DAY)
     dx = "".join(
         f"<dx>\n   <when>{today - k}</when>\n   <up>{_f(1e6 * (k + 1))}</up>\n"
@@ -864,10 +894,12 @@ class _Conn:
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        port: int = s.getsockname()[1]
-        return port
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind((HOST, 0))
+            port: int = s.getsockname()[1]
+        if port != 31416:  # the system client's port: never
+            return port
 
 
 def _tail(path: Path, n: int = 30) -> str:
