@@ -53,6 +53,7 @@ log = logging.getLogger("boinc.submit")
 #: Seconds a request may take, by default (``submit_batch`` runs create_work synchronously).
 DEFAULT_TIMEOUT: Final = 300.0
 _CHUNK: Final = 1 << 20
+_SMALL_BODY: Final = 1 << 20
 _PathLike = str | os.PathLike[str]
 
 
@@ -175,12 +176,16 @@ class BoincServer:
 
     def _post(self, what: str, endpoint: str, body: P.Multipart) -> _Response:
         conn = self._connect()
+        size = len(body)
+        # Small bodies go in one piece, which http.client sends with the headers
+        # (no Nagle/delayed-ACK stall); big ones are streamed.
+        payload: bytes | Iterator[bytes] = body.to_bytes() if size <= _SMALL_BODY else iter(body)
         try:
             conn.request(
                 "POST",
                 self._path + endpoint,
-                body=iter(body),
-                headers={"Content-Type": body.content_type, "Content-Length": str(len(body))},
+                body=payload,
+                headers={"Content-Type": body.content_type, "Content-Length": str(size)},
             )
             resp = conn.getresponse()
             data = resp.read()

@@ -87,14 +87,6 @@ class FileMode(str, enum.Enum):
 # --------------------------------------------------------------------------- requests
 
 
-def _mode(value: str | FileMode) -> str:
-    if isinstance(value, FileMode):
-        return value.value
-    if value not in _MODES:
-        raise ValueError(f"unknown input file mode {value!r}; one of {sorted(_MODES)}")
-    return value
-
-
 _MODES: Final = frozenset(m.value for m in FileMode)
 _MD5: Final = re.compile(r"[0-9a-f]{32}")
 
@@ -113,7 +105,7 @@ class FileDesc:
     """
 
     #: one of :class:`FileMode`'s values
-    mode: str = attrs.field(converter=_mode)
+    mode: str
     #: physical name, server path, URL or contents, per ``mode`` (not ``remote``)
     source: str | None = None
     #: ``remote`` only: where the volunteer's client downloads the file
@@ -124,7 +116,12 @@ class FileDesc:
     md5: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        if self.mode == "remote":
+        mode = self.mode
+        if mode not in _MODES:
+            raise ValueError(f"unknown input file mode {mode!r}; one of {sorted(_MODES)}")
+        if type(mode) is not str:
+            object.__setattr__(self, "mode", str(FileMode(mode).value))
+        if mode == "remote":
             if self.url is None or self.nbytes is None or self.md5 is None or self.source is not None:
                 raise ValueError("a remote input file needs url, nbytes and md5 (and no source)")
         elif self.source is None or self.url is not None or self.nbytes is not None or self.md5 is not None:
