@@ -12,13 +12,15 @@ write keeps the file as small as it was::
     cfg = attrs.evolve(cfg, options=attrs.evolve(cfg.options, ncpus=4))
     body = encode(cfg, "cc_config")
 
-It also keeps options newer than the client out of its file (a 7.20.5
-client logs every option it does not know). :meth:`LogFlags.get` and
+It also keeps options newer than the client out of its file (the client
+posts an "Unrecognized tag in cc_config.xml" notice for every option it does
+not know). :meth:`LogFlags.get` and
 :meth:`CcConfigOptions.get` give an option's value with the client's default
 filled in.
 
-The options are those of ``CC_CONFIG::parse_options`` in 7.20.5, plus the 8.x
-ones (marked *8.x*; 7.20.5 ignores them). Values are written in forms BOINC's
+The options are those of ``CC_CONFIG::parse_options`` in 7.20.5 (the client's
+own ``parse_options_client`` reads the same set), plus the 8.x ones (marked
+*8.x*; 7.20.5 skips them, with a notice for each). Values are written in forms BOINC's
 parser reads back exactly: ints in decimal, bools ``0``/``1``, doubles via ``repr``.
 
 What is not kept when a file is read and written back: comments, the XML
@@ -153,7 +155,8 @@ _LOG_FLAGS: Final = frozenset(f.name for f in attrs.fields(LogFlags))
 class CoprocConfig:
     """``<coproc>`` in ``<options>``: a coprocessor the client cannot detect itself.
 
-    The client rejects an entry without ``type`` and ignores type ``CPU``.
+    The client ignores type ``CPU``. An entry without ``type`` is an error
+    that makes the client stop reading ``<options>`` there.
     """
 
     __repr__ = _repr_set
@@ -174,7 +177,8 @@ class CoprocConfig:
 class ExcludeGpu:
     """``<exclude_gpu>`` in ``<options>``: keep a project (or one of its apps) off a GPU.
 
-    The client rejects an entry without ``url``.
+    An entry without ``url`` is an error that makes the client stop reading
+    ``<options>`` there.
     """
 
     __repr__ = _repr_set
@@ -206,6 +210,7 @@ CC_CONFIG_DEFAULTS: Final[Mapping[str, Any]] = MappingProxyType(
         "dont_use_vbox": False,
         "dont_use_wsl": False,
         "dont_use_docker": False,
+        "dont_use_podman": False,
         "exit_after_finish": False,
         "exit_before_start": False,
         "exit_when_idle": False,
@@ -283,6 +288,8 @@ class CcConfigOptions:
     dont_use_wsl: bool | None = None
     #: 8.x.
     dont_use_docker: bool | None = None
+    #: The 8.x client's other spelling of ``dont_use_docker`` (not in lib's parser).
+    dont_use_podman: bool | None = None
     #: WSL distributions not to use (8.x).
     disallowed_wsl: tuple[str, ...] = ()
     exclude_gpu: tuple[ExcludeGpu, ...] = ()
@@ -338,6 +345,7 @@ class CcConfigOptions:
     process_priority: ConfigPriority | None = None
     process_priority_special: ConfigPriority | None = None
     #: HTTP/SOCKS proxy (the client also turns ``use_*`` on when a server or user name is given).
+    #: Unlike the options, it is written whole (its defaults included), as ``set_proxy_settings`` sends it.
     proxy_info: ProxyInfo | None = None
     #: Half-life of the recent estimated credit (days; the client uses 10 for a value <= 0).
     rec_half_life_days: float | None = None
