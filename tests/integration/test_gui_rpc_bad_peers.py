@@ -1,0 +1,111 @@
+"""Bad input over real sockets: a loopback peer that lies, stalls, hangs up or floods."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import pytest
+
+from boinc import errors
+from boinc.gui_rpc import AsyncRpcClient, RpcClient, RunMode
+from tests.fake_gui_rpc import ENVELOPE, FakePeer, fixture
+
+
+def test_replayed_replies_decode_over_a_socket() -> None:
+    with FakePeer(
+        {"get_cc_status": fixture("get_cc_status"), "get_results": fixture("rich_50/get_results_active_only_0")}
+    ) as peer, RpcClient("127.0.0.1", peer.port, timeout=5) as rpc:
+        assert rpc.get_cc_status().task_mode in set(RunMode)
+        assert len(rpc.get_results()) == fixture("rich_50/get_results_active_only_0").count(b"<result>")
+        rpc.authorize("secret")
+        with pytest.raises(errors.RpcError, match="unrecognized op"):
+            rpc.get_notices()
+
+
+def test_wrong_password_is_an_authentication_error_and_never_shown() -> None:
+    with FakePeer() as peer, RpcClient("127.0.0.1", peer.port, timeout=5) as rpc:
+        with pytest.raises(errors.AuthenticationError) as info:
+            rpc.authorize("hunter2-wrong")
+        assert "hunter2" not in str(info.value) and "hunter2" not in repr(info.value)
+
+
+def test_unauthorized_control_operation_raises() -> None:
+    with FakePeer() as peer, RpcClient("127.0.0.1", peer.port, timeout=5) as rpc:
+        with pytest.raises(errors.AuthenticationError, match="set_run_mode"):
+            rpc.set_run_mode(RunMode.NEVER)
+
+
+def test_host_down_is_a_connect_error() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(errors.ConnectError, match=str(port)):
+        RpcClient("127.0.0.1", port, timeout=2).get_cc_status()
+
+
+def _stall(conn: socket.socket, request: bytes) -> bool:
+    conn.sendall(ENVELOPE[:30])
+    time.sleep(3)
+    return True
+
+
+def _hang_up(conn: socket.socket, request: bytes) -> bool:
+    conn.sendall(fixture("get_state")[:500])
+    return True
+
+
+def _flood(conn: socket.socket, request: bytes) -> bool:
+    try:
+        for _ in range(64):
+            conn.sendall(b"<x>" * 10_000)
+    except OSError:
+        pass
+    return True
+
+
+def test_stall_mid_reply_times_out_without_hanging() -> None:
+    with FakePeer(misbehave=_stall) as peer:
+        start = time.monotonic()
+        with pytest.raises(errors.RpcTimeout), RpcClient("127.0.0.1", peer.port, timeout=0.5) as rpc:
+            rpc.get_state()
+        assert time.monotonic() - start < 2.5
+
+
+def test_connection_closed_mid_reply() -> None:
+    with FakePeer(misbehave=_hang_up) as peer, RpcClient("127.0.0.1", peer.port, timeout=5) as rpc:
+        with pytest.raises(errors.ConnectionClosed, match="500 bytes"):
+            rpc.get_state()
+
+
+def test_reply_over_the_cap() -> None:
+    with (
+        FakePeer(misbehave=_flood) as peer,
+        RpcClient("127.0.0.1", peer.port, timeout=5, max_reply_size=100_000) as rpc,pytest.raises(errors.ReplyTooLarge)
+    ):
+        rpc.get_state()
+
+
+def test_request_too_large_is_refused_before_sending() -> None:
+    with FakePeer() as peer, RpcClient("127.0.0.1", peer.port, timeout=5) as rpc:
+        rpc.authorize("secret")
+        sent = len(peer.requests)
+        with pytest.raises(errors.RequestTooLarge):
+            rpc.set_language("x" * 100_000)
+        assert len(peer.requests) == sent
+
+
+def test_async_client_same_behaviour() -> None:
+    async def main() -> None:
+        with FakePeer({"get_cc_status": fixture("get_cc_status")}) as peer:
+            async with AsyncRpcClient("127.0.0.1", peer.port, timeout=5) as rpc:
+                statuses = await asyncio.gather(*(rpc.get_cc_status() for _ in range(5)))
+                assert len({s.task_mode for s in statuses}) == 1
+                with pytest.raises(errors.AuthenticationError):
+                    await rpc.authorize("nope")
+        with FakePeer(misbehave=_stall) as peer, pytest.raises(errors.RpcTimeout):
+            async with AsyncRpcClient("127.0.0.1", peer.port, timeout=0.5) as rpc:
+                await rpc.get_state()
+
+    asyncio.run(main())
