@@ -32,10 +32,15 @@ Example::
         assert out.count("   name: ") == info.n_tasks
 
 A data dir serves one start only: the client rewrites ``client_state.xml`` while it runs.
+
+Seeded clients start with ``--exit_before_start``: if a test sets the run mode to "always" (or
+"auto"), the client exits as soon as it would start a task. Change run modes on a fresh client,
+or expect the exit. Nothing else in the seeded state can start or transfer anything.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import platform
@@ -46,7 +51,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from xml.sax.saxutils import escape
@@ -288,7 +293,6 @@ class SeedInfo:
     n_statistics_days: int
     host_venue: str = ""
     prefs_venue: str = "work"
-    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def task_names(self) -> tuple[str, ...]:
@@ -393,6 +397,7 @@ def seed_state(
     n_old_results: int = 6,
     n_notices: int = 3,
     n_statistics_days: int = 20,
+    unique_inputs: int = 1000,
     password: str = DEFAULT_PASSWORD,
     host_venue: str = "",
     now: float | None = None,
@@ -408,6 +413,9 @@ def seed_state(
         n_old_results: extra tasks written as reported and acknowledged (-> ``get_old_results``).
         n_notices: notices per project feed.
         n_statistics_days: daily statistics entries per project (the client keeps 30 days).
+        unique_inputs: tasks beyond this many that are ready to run share one input file per app
+            version instead of each having its own, so 10,000 tasks write ~2,000 files, not ~11,000
+            (creating files dominates the time to seed).
         password: written to ``gui_rpc_auth.cfg``.
         host_venue: the host's venue; ``"work"`` makes the client use the ``work`` venue of
             ``global_prefs.xml`` (``max_ncpus_pct`` 50, ``cpu_usage_limit`` 50 instead of 100, 80).
@@ -463,12 +471,20 @@ def seed_state(
     gpu_tasks: list[str] = []
     uploads: list[str] = []
     downloads: list[str] = []
-    by_project: dict[str, list[tuple[str, int, str, str]]] = {p.key: [] for p in _PROJECTS}
+    # (category, version index, workunit name, task name, input file name)
+    by_project: dict[str, list[tuple[str, int, str, str, str]]] = {p.key: [] for p in _PROJECTS}
     for i, (cat, vi) in enumerate(plan):
         av = _VERSIONS[vi]
         wu = f"{av.app}_{i:06d}_{rng.randrange(100000)}"
         name = f"{wu}_{rng.randrange(4)}"
-        by_project[av.project].append((cat, vi, wu, name))
+        shared = cat == "downloaded" and i >= unique_inputs
+        in_name = f"{av.file_name}_shared.in" if shared else f"{wu}.in"
+        by_project[av.project].append((cat, vi, wu, name, in_name))
+    shared_written: set[str] = set()
+
+    # a project marked detach-when-done with no live task is detached at once: mark it only
+    # when it keeps a task
+    detach = [p.url for p in _PROJECTS if p.detach_when_done and any(c != "reported" for c, *_ in by_project[p.key])]
 
     # -- per project: project, apps, app versions, files, workunits, results ----------------
     projects = {p.key: p for p in _PROJECTS}
@@ -481,7 +497,7 @@ def seed_state(
             flags += "    <suspended_via_gui/>\n"
         if proj.no_more_work:
             flags += "    <dont_request_more_work/>\n"
-        if proj.detach_when_done:
+        if proj.url in detach:
             flags += "    <detach_when_done/>\n"
         idx = _PROJECTS.index(proj)
         w.add(
@@ -550,13 +566,15 @@ def seed_state(
                 "</app_version>\n"
             )
 
-        for cat, vi, wu, name in by_project[proj.key]:
+        for cat, vi, wu, name, in_name in by_project[proj.key]:
             av = _VERSIONS[vi]
             task_project[name] = url
-            in_name = f"{wu}.in"
             out_name = f"{name}_r0"
             in_present = cat != "downloading"
-            w.file_xml(proj, in_name, rng.randrange(400, 800), present=in_present)
+            if in_name not in shared_written:
+                w.file_xml(proj, in_name, rng.randrange(400, 800), present=in_present)
+            if in_name.endswith("_shared.in"):
+                shared_written.add(in_name)
             if not in_present:
                 downloads.append(in_name)
             out_present = cat in ("uploading", "uploaded", "reported")
@@ -671,7 +689,7 @@ def seed_state(
         project_names={p.url: p.name for p in _PROJECTS},
         suspended_projects=tuple(p.url for p in _PROJECTS if p.suspended),
         no_more_work_projects=tuple(p.url for p in _PROJECTS if p.no_more_work),
-        detach_when_done_projects=tuple(p.url for p in _PROJECTS if p.detach_when_done),
+        detach_when_done_projects=tuple(detach),
         app_config_project=projects["alpha"].url,
         apps=tuple(_APPS),
         app_versions=tuple((v.app, v.version_num, v.plan_class) for v in _VERSIONS),
@@ -910,6 +928,22 @@ def _tail(path: Path, n: int = 30) -> str:
     return f"--- {path.name} (last {n} lines) ---\n" + "\n".join(lines[-n:])
 
 
+# every client process still running; killed at interpreter exit if a test run is interrupted
+_LIVE: set[subprocess.Popen[bytes]] = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for proc in list(_LIVE):
+        if proc.poll() is None:
+            proc.kill()
+            try:
+                proc.wait(timeout=5.0)
+            except subprocess.TimeoutExpired:
+                pass
+    _LIVE.clear()
+
+
 class RealClient:
     """A ``boinc`` process serving GUI RPC on ``127.0.0.1:<port>``.
 
@@ -1005,6 +1039,7 @@ class RealClient:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        _LIVE.add(self._proc)
         try:
             self._wait_ready(t0)
         except BaseException:
@@ -1038,8 +1073,15 @@ class RealClient:
     def stop(self, timeout: float = 15.0) -> None:
         """Stop the client by pid: ``<quit/>``, then SIGTERM, then SIGKILL; wait for the exit."""
         proc = self._proc
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return
+        try:
+            if proc.poll() is None:
+                self._stop(proc, timeout)
+        finally:
+            _LIVE.discard(proc)
+
+    def _stop(self, proc: subprocess.Popen[bytes], timeout: float) -> None:
         try:
             self.raw_rpc("<quit/>", timeout=5.0)
         except (OSError, RealClientError):
@@ -1057,13 +1099,15 @@ class RealClient:
 
     def _kill(self) -> None:
         proc = self._proc
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return
-        proc.kill()
-        try:
-            proc.wait(timeout=10.0)
-        except subprocess.TimeoutExpired:
-            pass
+        if proc.poll() is None:
+            proc.kill()
+            try:
+                proc.wait(timeout=10.0)
+            except subprocess.TimeoutExpired:
+                pass
+        _LIVE.discard(proc)
 
     def __enter__(self) -> RealClient:
         return self.start()

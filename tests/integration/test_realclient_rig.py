@@ -253,6 +253,18 @@ def test_2000_tasks(make_client: MakeClient) -> None:
     print(f"\n2,000 tasks: start-up {client.startup_seconds:.2f} s")
 
 
+@pytest.mark.parametrize("n_tasks", [0, 3])
+def test_tiny_states_keep_every_project(make_client: MakeClient, n_tasks: int) -> None:
+    client = make_client(n_tasks)
+    info = _seed(client)
+    assert sorted(_results(client)) == sorted(info.task_names)
+    projects = [p.findtext("master_url") for p in _reply(client, "<get_project_status/>").iter("project")]
+    assert projects == list(info.project_urls)
+    time.sleep(1.5)  # past the client's first garbage collection (detach-when-done)
+    projects = [p.findtext("master_url") for p in _reply(client, "<get_project_status/>").iter("project")]
+    assert projects == list(info.project_urls)
+
+
 def test_10000_tasks_startup(make_client: MakeClient) -> None:
     t0 = time.perf_counter()
     client = make_client(10_000, seed=3)
