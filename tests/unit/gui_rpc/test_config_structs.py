@@ -173,10 +173,15 @@ def test_full_prefs_spot_checks() -> None:
     assert rich.network_wifi_only is True
 
 
-@pytest.mark.parametrize("name", ["get_state.xml", "rich_50/get_state.xml"])
+@pytest.mark.parametrize(
+    "name", ["get_state.xml", "get_state_after_attach.xml", "rich_50/get_state.xml", "rich_50/get_state_after_ops.xml"]
+)
 def test_prefs_inside_get_state(name: str) -> None:
     p = decode(GlobalPreferences, (V7 / name).read_bytes(), "global_preferences")
     assert p.mask() == FULL_7_20_5
+    if name in ("get_state.xml", "rich_50/get_state.xml"):  # recorded in the same session as the working prefs
+        working = name.replace("get_state.xml", "get_global_prefs_working.xml")
+        assert p == decode(GlobalPreferences, read(working), "global_preferences")
 
 
 @pytest.mark.parametrize("name", ["get_global_prefs_override_before_set.xml", "get_global_prefs_file.xml"])
