@@ -58,7 +58,8 @@ __all__ = ["GLOBAL_PREFS_DEFAULTS", "DayPrefs", "GlobalPreferences"]
 #: here: an unset ``niu_*`` preference takes its in-use counterpart's value
 #: (8.x behaviour; 7.20.5 has no ``niu_*`` preferences). These are the values
 #: in force when there is no prefs file at all; when the client reads a full
-#: prefs file, bools missing from it are false (``network_wifi_only`` true in 7.20.5).
+#: prefs file, bools missing from it are false (``network_wifi_only`` true).
+#: 8.x raises the ``vm_max_used_pct`` default to 100.
 GLOBAL_PREFS_DEFAULTS: Final[Mapping[str, Any]] = MappingProxyType(
     {
         "source_project": "",
