@@ -91,7 +91,6 @@ _SCALAR: Final = re.compile(r"<([A-Za-z_][\w.\-]*)>([^<]*)</\1>")
 _ENTITY: Final = re.compile(r"&(lt|gt|quot|apos|amp|#x[dDaA]|#[0-9]+);")
 _ENTITIES: Final = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
 _WS: Final = " \t\n\v\f\r"
-_BLOCKS: dict[str, re.Pattern[str]] = {}
 
 
 def _entity(m: re.Match[str]) -> str:
@@ -109,19 +108,36 @@ def _unescape(text: str) -> str:
 
 
 def _blocks(text: str, tag: str) -> list[str]:
-    """The contents of every ``<tag>…</tag>`` in ``text``, in order."""
-    pattern = _BLOCKS.get(tag)
-    if pattern is None:
-        pattern = _BLOCKS[tag] = re.compile(f"<{tag}>(.*?)</{tag}>", re.S)
-    return pattern.findall(text)
+    """The contents of every ``<tag>…</tag>`` in ``text``, in order (no nesting of ``tag`` assumed)."""
+    parts = text.split(f"<{tag}>")
+    if len(parts) == 1:
+        return []
+    end = f"</{tag}>"
+    found = []
+    for part in parts[1:]:
+        pos = part.find(end)
+        if pos >= 0:
+            found.append(part[:pos])
+    return found
 
 
 def _cut(text: str, tag: str) -> tuple[str, list[str]]:
     """``text`` without its ``<tag>`` elements, and their contents."""
-    found = _blocks(text, tag)
-    if not found:
-        return text, found
-    return _BLOCKS[tag].sub("", text), found
+    start = f"<{tag}>"
+    parts = text.split(start)
+    if len(parts) == 1:
+        return text, []
+    end = f"</{tag}>"
+    rest = [parts[0]]
+    found = []
+    for part in parts[1:]:
+        pos = part.find(end)
+        if pos < 0:
+            rest.append(start + part)
+        else:
+            found.append(part[:pos])
+            rest.append(part[pos + len(end) :])
+    return "".join(rest), found
 
 
 class _Item:
@@ -196,11 +212,20 @@ def reply_fields(text: str) -> dict[str, str]:
 # lib/str_util.cpp
 
 
+_CTIMES: dict[int, str] = {}
+
+
 def _ctime(t: float) -> str:
-    try:
-        return time.ctime(int(t)) + "\n"
-    except (OverflowError, ValueError, OSError):
-        return "(null)"
+    """``ctime()``: ``Www Mmm dd hh:mm:ss yyyy`` and a newline, local time; ``(null)`` if out of range."""
+    seconds = int(t) if t == t and abs(t) < 1e18 else 1 << 62
+    text = _CTIMES.get(seconds)
+    if text is None:
+        try:
+            text = time.ctime(seconds) + "\n"
+        except (OverflowError, ValueError, OSError):
+            text = "(null)"
+        _CTIMES[seconds] = text
+    return text
 
 
 def time_to_string(t: float) -> str:
@@ -482,53 +507,94 @@ def _project(p: _Item, fmt: Format) -> str:
     return "".join(out)
 
 
+def _str(value: str | None) -> str:
+    if not value:
+        return ""
+    value = value.strip(_WS)
+    return _ENTITY.sub(_entity, value) if "&" in value else value
+
+
+def _flag(d: dict[str, str], block: str, key: str) -> bool:
+    value = d.get(key)
+    if value is not None:
+        return int(value) != 0
+    return f"<{key}/>" in block
+
+
+_RESULT_INTS: Final = (
+    "state", "scheduler_state", "active_task_state", "version_num", "slot", "pid", "exit_status", "signal",
+    "ready_to_report", "suspended_via_gui",
+)  # fmt: skip
+_RESULT_FLOATS: Final = (
+    "received_time", "report_deadline", "current_cpu_time", "elapsed_time", "estimated_cpu_time_remaining",
+    "checkpoint_cpu_time", "fraction_done", "swap_size", "working_set_size_smoothed", "bytes_sent",
+    "bytes_received", "final_cpu_time", "final_elapsed_time",
+)  # fmt: skip
+
+
 def _result(r: _Item, fmt: Format, project_name: str = "") -> str:
-    state = r.i("state")
-    sched = r.i("scheduler_state")
-    out = [f"   name: {r.s('name')}\n   WU name: {r.s('wu_name')}\n"]
+    try:
+        return _result_text(r.d, r.block, fmt, project_name)
+    except ValueError:
+        # a malformed number: read every number the slow, C-like way, then format
+        d = dict(r.d)
+        for key in _RESULT_INTS:
+            if key in d:
+                d[key] = str(r.i(key))
+        for key in _RESULT_FLOATS:
+            if key in d:
+                d[key] = repr(r.f(key))
+        return _result_text(d, r.block, fmt, project_name)
+
+
+def _result_text(d: dict[str, str], block: str, fmt: Format, project_name: str) -> str:
+    # The hot path of --get_tasks and --get_state: plain dict reads, no helper objects.
+    g = d.get
+    state = int(g("state") or 0)
+    sched = int(g("scheduler_state") or 0)
+    out = [f"   name: {_str(g('name'))}\n   WU name: {_str(g('wu_name'))}\n"]
     if fmt.v8 and project_name:
         out.append(f"   project: {project_name}\n")
-    resources = r.s("resources")
     out.append(
-        f"   project URL: {r.s('project_url')}\n"
-        f"   received: {_ctime(r.f('received_time'))}"
-        f"   report deadline: {_ctime(r.f('report_deadline'))}"
-        f"   ready to report: {_yn(r.b('ready_to_report'))}\n"
+        f"   project URL: {_str(g('project_url'))}\n"
+        f"   received: {_ctime(float(g('received_time') or 0))}"
+        f"   report deadline: {_ctime(float(g('report_deadline') or 0))}"
+        f"   ready to report: {'yes' if _flag(d, block, 'ready_to_report') else 'no'}\n"
         f"   state: {_state_name(_RESULT_STATES, state)}\n"
         f"   scheduler state: {_state_name(_SCHEDULER_STATES, sched)}\n"
-        f"   active_task_state: {_TASK_STATES.get(r.i('active_task_state'), 'Unknown')}\n"
-        f"   app version num: {r.i('version_num')}\n"
-        f"   resources: {resources or '1 CPU'}\n"
+        f"   active_task_state: {_TASK_STATES.get(int(g('active_task_state') or 0), 'Unknown')}\n"
+        f"   app version num: {int(g('version_num') or 0)}\n"
+        f"   resources: {_str(g('resources')) or '1 CPU'}\n"
     )
-    current_cpu = r.f("current_cpu_time")
+    current_cpu = float(g("current_cpu_time") or 0)
     if state <= 2:
-        if r.b("suspended_via_gui"):
+        if _flag(d, block, "suspended_via_gui"):
             out.append("   suspended via GUI: yes\n")
-        elapsed = r.f("elapsed_time") or current_cpu
+        elapsed = float(g("elapsed_time") or 0) or current_cpu
         out.append(
-            f"   estimated CPU time remaining: {r.f('estimated_cpu_time_remaining'):f}\n"
+            f"   estimated CPU time remaining: {float(g('estimated_cpu_time_remaining') or 0):f}\n"
             f"   elapsed task time: {elapsed:f}\n"
         )
     if sched > 0:
         out.append(
-            f"   slot: {r.i('slot')}\n"
-            f"   PID: {r.i('pid')}\n"
-            f"   CPU time at last checkpoint: {r.f('checkpoint_cpu_time'):f}\n"
+            f"   slot: {int(g('slot') or 0)}\n"
+            f"   PID: {int(g('pid') or 0)}\n"
+            f"   CPU time at last checkpoint: {float(g('checkpoint_cpu_time') or 0):f}\n"
             f"   current CPU time: {current_cpu:f}\n"
-            f"   fraction done: {r.f('fraction_done'):f}\n"
-            f"   swap size: {r.f('swap_size') / MEGA:.0f} MB\n"
-            f"   working set size: {r.f('working_set_size_smoothed') / MEGA:.0f} MB\n"
+            f"   fraction done: {float(g('fraction_done') or 0):f}\n"
+            f"   swap size: {float(g('swap_size') or 0) / MEGA:.0f} MB\n"
+            f"   working set size: {float(g('working_set_size_smoothed') or 0) / MEGA:.0f} MB\n"
         )
-        sent, received = r.f("bytes_sent"), r.f("bytes_received")
+        sent, received = float(g("bytes_sent") or 0), float(g("bytes_received") or 0)
         if sent or received:
             out.append(f"   bytes sent: {sent:.0f} received: {received:.0f}\n")
     if state > 2:
-        final_cpu = r.f("final_cpu_time")
+        final_cpu = float(g("final_cpu_time") or 0)
         out.append(
             f"   final CPU time: {final_cpu:f}\n"
-            f"   final elapsed time: {r.f('final_elapsed_time') or final_cpu:f}\n"
-            f"   exit_status: {r.i('exit_status')}\n"
-            f"   signal: {r.i('signal')}\n"
+            f"   final elapsed time: {float(g('final_elapsed_time') or 0) or final_cpu:f}\n"
+            f"   exit_status: {int(g('exit_status') or 0)}\n"
+            f"   signal: {int(g('signal') or 0)}\n"
         )
     return "".join(out)
 
@@ -540,6 +606,7 @@ def _numbered(items: Iterator[str] | list[str]) -> Iterator[str]:
 
 def format_projects(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_project_status``: ``PROJECTS::print``."""
+    _CTIMES.clear()  # the time zone may have changed since the last call
     yield "======== Projects ========\n"
     yield from _numbered([_project(_Item(b), fmt) for b in _blocks(text, "project")])
 
@@ -552,6 +619,7 @@ def format_project_urls(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
 
 def format_results(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_tasks``: ``RESULTS::print``."""
+    _CTIMES.clear()  # the time zone may have changed since the last call
     yield "\n======== Tasks ========\n"
     for n, block in enumerate(_blocks(text, "result"), 1):
         yield f"{n}) -----------\n{_result(_Item(block), fmt)}"
@@ -559,6 +627,7 @@ def format_results(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
 
 def format_simple_gui_info(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_simple_gui_info``: projects, then tasks."""
+    _CTIMES.clear()  # the time zone may have changed since the last call
     yield "======== Projects ========\n"
     yield from _numbered([_project(_Item(b), fmt) for b in _blocks(text, "project")])
     yield "\n======== Tasks ========\n"
@@ -566,7 +635,23 @@ def format_simple_gui_info(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str
         yield f"{n}) -----------\n{_result(_Item(block), fmt)}"
 
 
-_STATE_ITEM: Final = re.compile(r"<(project|app|app_version|workunit|result|time_stats)>(.*?)</\1>", re.S)
+_STATE_ITEM: Final = re.compile(r"<(project|app|app_version|workunit|result|time_stats)>")
+
+
+def _state_items(text: str) -> Iterator[tuple[str, str]]:
+    """The top-level items of a ``get_state`` reply, in order."""
+    pos = 0
+    search = _STATE_ITEM.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return
+        tag = m.group(1)
+        end = text.find(f"</{tag}>", m.end())
+        if end < 0:
+            return
+        yield tag, text[m.end() : end]
+        pos = end + len(tag) + 3
 
 
 def _app_version(av: _Item, project_name: str, fmt: Format) -> str:
@@ -636,6 +721,7 @@ def _time_stats(t: _Item) -> str:
 
 def format_state(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_state``: ``CC_STATE::print``, with ``CC_STATE::parse``'s linking of items."""
+    _CTIMES.clear()  # the time zone may have changed since the last call
     projects: list[str] = []
     apps: list[str] = []
     versions: list[str] = []
@@ -650,8 +736,7 @@ def format_state(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
     av_plan: set[tuple[int, str, int, str]] = set()
     av_num: set[tuple[int, str, int]] = set()
     wu_apps: dict[tuple[int, str], tuple[str, int]] = {}
-    for m in _STATE_ITEM.finditer(text):
-        tag, block = m.group(1), m.group(2)
+    for tag, block in _state_items(text):
         if tag == "result":
             if project < 0:
                 continue
