@@ -131,8 +131,12 @@ def _decode(plan: ClassPlan, text: str, pos: int, tag: str, path: str) -> tuple[
                 pos = m.start(2)
                 if fp is None:
                     pos = _skip(text, pos, t)
-                    continue
-                pos = _open(fp, plan, vals, text, pos, t, path)
+                elif fp.kind is LIST or fp.kind is Kind.WRAPPER:
+                    if lists is None:
+                        lists = {}
+                    pos = _open_list(fp, lists, text, pos, t, path)
+                else:
+                    pos = _open(fp, plan, vals, text, pos, t, path)
                 continue
             pos = m.end()
             if fp is None:
@@ -331,8 +335,16 @@ def _fast(plan: ClassPlan, it: Any, tag: str) -> Any:
                 v = fp.conv(body)  # type: ignore[misc]
                 if v is not keep:
                     lists.setdefault(fp.alias, []).append(v)
-            else:
-                raise _Fallback
+            elif kind is Kind.RAW:
+                vals[fp.alias] = body.strip(ws)
+            elif body.strip(ws):
+                raise _Fallback  # text where a struct belongs
+            elif kind is STRUCT:  # <coprocs>\n</coprocs>: a struct of defaults
+                vals[fp.alias] = fp.sub.factory()  # type: ignore[union-attr]
+            elif kind is LIST:
+                if lists is None:
+                    lists = {}
+                lists.setdefault(fp.alias, []).append(fp.sub.factory())  # type: ignore[union-attr]
         elif on:
             fp = by_tag.get(on)
             if fp is None:
@@ -370,10 +382,18 @@ def _fast(plan: ClassPlan, it: Any, tag: str) -> Any:
             fp = by_tag.get(en)
             if fp is None:
                 continue
-            if fp.kind is SCALAR:
+            kind = fp.kind
+            if kind is SCALAR:
                 vals[fp.alias] = fp.empty
-            else:
-                raise _Fallback
+            elif kind is STRUCT:
+                vals[fp.alias] = fp.sub.factory()  # type: ignore[union-attr]
+            elif kind is LIST:
+                if lists is None:
+                    lists = {}
+                items = lists.setdefault(fp.alias, [])
+                items.append(fp.empty if fp.sub is None else fp.sub.factory())
+            elif kind is Kind.RAW:
+                vals[fp.alias] = ""
         elif cn == tag:
             if lists:
                 for name, items in lists.items():

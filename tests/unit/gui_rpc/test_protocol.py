@@ -129,3 +129,21 @@ def test_authorize_flow_refused() -> None:
 
 def test_nonce_hash_is_lowercase_md5() -> None:
     assert nonce_hash("1", "2") == "c20ad4d76fe97759aa27a0c99bff6710"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["get_state", "rich_50/get_state", "rich_50/get_results_active_only_0", "rich_50/get_project_status"],
+)
+def test_big_replies_take_the_fast_path(name: str) -> None:
+    # A fallback to the tolerant path is not wrong, but it is several times slower.
+    import sys
+
+    from boinc.gui_rpc import CcState, Projects, Results
+
+    decode_module = sys.modules["boinc._xml.decode"]
+    kinds = {"get_state": (CcState, "client_state"), "get_results": (Results, "results")}
+    cls, tag = kinds.get(name.split("/")[-1].removesuffix("_active_only_0"), (Projects, "projects"))
+    text = fixture(name).decode()
+    fast = decode_module._decode_fast(cls, text, tag)
+    assert fast == decode_module.decode_slow(cls, text, tag)
