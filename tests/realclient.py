@@ -52,6 +52,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from xml.sax.saxutils import escape
@@ -193,6 +194,8 @@ _SHARES = {
     "compute_error": 0.04,
     "aborted": 0.03,
 }
+# the special categories stop growing here (big hosts hold mostly tasks ready to run)
+_MAX_PER_CATEGORY = 200
 # order in which categories get a task when n_tasks is tiny
 _PRIORITY = ("downloaded", "active", "downloading", "uploading", "uploaded", "compute_error", "aborted", "suspended")
 
@@ -294,7 +297,7 @@ class SeedInfo:
     host_venue: str = ""
     prefs_venue: str = "work"
 
-    @property
+    @cached_property
     def task_names(self) -> tuple[str, ...]:
         """Every task ``get_results`` serves (all categories)."""
         return tuple(n for c in CATEGORIES for n in self.tasks[c])
@@ -303,12 +306,17 @@ class SeedInfo:
     def n_tasks(self) -> int:
         return sum(len(v) for v in self.tasks.values())
 
+    @cached_property
+    def _category(self) -> dict[str, str]:
+        return {n: c for c, names in self.tasks.items() for n in names}
+
+    def category_of(self, name: str) -> str:
+        """The category (a key of :data:`CATEGORIES`) of task ``name``; KeyError if not served."""
+        return self._category[name]
+
     def state_of(self, name: str) -> int:
-        """The ``<state>`` the client reports for task ``name``."""
-        for cat, names in self.tasks.items():
-            if name in names:
-                return CATEGORY_STATE[cat]
-        raise KeyError(name)
+        """The ``<state>`` the client reports for task ``name``; KeyError if not served."""
+        return CATEGORY_STATE[self._category[name]]
 
 
 def _category_counts(n_tasks: int, n_active: int) -> dict[str, int]:
@@ -320,7 +328,7 @@ def _category_counts(n_tasks: int, n_active: int) -> dict[str, int]:
         counts["downloaded"] = n_tasks - sum(v for k, v in counts.items() if k != "downloaded")
         return counts
     for cat, share in _SHARES.items():
-        counts[cat] = max(1, round(n_tasks * share))
+        counts[cat] = min(_MAX_PER_CATEGORY, max(1, round(n_tasks * share)))
     counts["active"] = min(n_active, len(_ACTIVE_VERSIONS))
     counts["downloaded"] = n_tasks - sum(counts.values())
     return counts
@@ -397,7 +405,7 @@ def seed_state(
     n_old_results: int = 6,
     n_notices: int = 3,
     n_statistics_days: int = 20,
-    unique_inputs: int = 1000,
+    unique_inputs: int = 500,
     password: str = DEFAULT_PASSWORD,
     host_venue: str = "",
     now: float | None = None,
@@ -407,14 +415,15 @@ def seed_state(
     Args:
         data_dir: the client's data dir; created if missing. Use a fresh one per client start.
         n_tasks: tasks ``get_results`` will serve, spread over every category of
-            :data:`CATEGORIES` (each gets at least one once ``n_tasks`` >= 10).
+            :data:`CATEGORIES` (each gets at least one once ``n_tasks`` >= 10; 3-6 % each, at most
+            200, the rest are ready to run).
         seed: makes names, sizes and the category of each task deterministic.
         n_active: active tasks (at most 3, one per project).
         n_old_results: extra tasks written as reported and acknowledged (-> ``get_old_results``).
         n_notices: notices per project feed.
         n_statistics_days: daily statistics entries per project (the client keeps 30 days).
-        unique_inputs: tasks beyond this many that are ready to run share one input file per app
-            version instead of each having its own, so 10,000 tasks write ~2,000 files, not ~11,000
+        unique_inputs: tasks beyond this many (except those downloading) share one input file per app
+            version instead of each having its own, so 10,000 tasks write ~1,000 files, not ~11,000
             (creating files dominates the time to seed).
         password: written to ``gui_rpc_auth.cfg``.
         host_venue: the host's venue; ``"work"`` makes the client use the ``work`` venue of
@@ -477,7 +486,7 @@ def seed_state(
         av = _VERSIONS[vi]
         wu = f"{av.app}_{i:06d}_{rng.randrange(100000)}"
         name = f"{wu}_{rng.randrange(4)}"
-        shared = cat == "downloaded" and i >= unique_inputs
+        shared = cat != "downloading" and i >= unique_inputs
         in_name = f"{av.file_name}_shared.in" if shared else f"{wu}.in"
         by_project[av.project].append((cat, vi, wu, name, in_name))
     shared_written: set[str] = set()

@@ -272,8 +272,9 @@ def test_10000_tasks_startup(make_client: MakeClient) -> None:
     reply = client.raw_rpc("<get_results><active_only>0</active_only></get_results>")
     assert reply.count("<result>") == 10_000
     state_len = len(client.raw_rpc("<get_state/>"))
+    assert client.startup_seconds is not None
     print(
-        f"\n10,000 tasks: seed+start {total:.2f} s, client start-up {client.startup_seconds:.2f} s, "
+        f"\n10,000 tasks: seed {total - client.startup_seconds:.2f} s, client start-up {client.startup_seconds:.2f} s, "
         f"get_results {len(reply) / 1e6:.1f} MB, get_state {state_len / 1e6:.1f} MB"
     )
 
@@ -328,11 +329,3 @@ def test_seed_state_counts_add_up(tmp_path: Path, n_tasks: int) -> None:
     assert info.n_tasks == n_tasks
     if n_tasks >= 10:
         assert all(info.tasks[c] for c in CATEGORIES)
-
-
-def test_seed_state_writes_10000_tasks_quickly(tmp_path: Path) -> None:
-    t0 = time.perf_counter()
-    info = seed_state(tmp_path / "d", n_tasks=10_000)
-    seconds = time.perf_counter() - t0
-    assert info.n_tasks == 10_000
-    print(f"\nseed_state(n_tasks=10000): {seconds:.2f} s")
