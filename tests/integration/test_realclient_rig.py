@@ -14,7 +14,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import pytest
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
 from tests.integration.conftest import MakeClient
 from tests.realclient import CATEGORIES, RealClient, RealClientError, SeedInfo, boinccmd, seed_state
@@ -111,7 +111,7 @@ def test_active_tasks(seeded_client: RealClient) -> None:
 
 def test_projects(seeded_client: RealClient) -> None:
     info = _seed(seeded_client)
-    projects = {p.findtext("master_url"): p for p in _reply(seeded_client, "<get_project_status/>").iter("project")}
+    projects = {p.findtext("master_url", ""): p for p in _reply(seeded_client, "<get_project_status/>").iter("project")}
     assert sorted(projects) == sorted(info.project_urls)
     for url, p in projects.items():
         assert p.findtext("project_name") == info.project_names[url]
