@@ -7,7 +7,7 @@ import sys
 
 sys.path.insert(0, os.path.abspath(".."))
 
-import boinc  # noqa: E402
+import boinc
 
 project = "boinc"
 author = "the boinc developers"

@@ -32,9 +32,12 @@ def test_wrong_password_is_an_authentication_error_and_never_shown() -> None:
 
 
 def test_unauthorized_control_operation_raises() -> None:
-    with FakePeer() as peer, RpcClient("127.0.0.1", peer.port, timeout=5) as rpc:
-        with pytest.raises(errors.AuthenticationError, match="set_run_mode"):
-            rpc.set_run_mode(RunMode.NEVER)
+    with (
+        FakePeer() as peer,
+        RpcClient("127.0.0.1", peer.port, timeout=5) as rpc,
+        pytest.raises(errors.AuthenticationError, match="set_run_mode"),
+    ):
+        rpc.set_run_mode(RunMode.NEVER)
 
 
 def test_host_down_is_a_connect_error() -> None:
@@ -74,9 +77,12 @@ def test_stall_mid_reply_times_out_without_hanging() -> None:
 
 
 def test_connection_closed_mid_reply() -> None:
-    with FakePeer(misbehave=_hang_up) as peer, RpcClient("127.0.0.1", peer.port, timeout=5) as rpc:
-        with pytest.raises(errors.ConnectionClosed, match="500 bytes"):
-            rpc.get_state()
+    with (
+        FakePeer(misbehave=_hang_up) as peer,
+        RpcClient("127.0.0.1", peer.port, timeout=5) as rpc,
+        pytest.raises(errors.ConnectionClosed, match="500 bytes"),
+    ):
+        rpc.get_state()
 
 
 def test_reply_over_the_cap() -> None:

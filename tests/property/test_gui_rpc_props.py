@@ -1,0 +1,64 @@
+"""Properties of the GUI RPC core on recorded and arbitrary replies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from boinc import errors
+from boinc._xml import decode_bytes
+from boinc.gui_rpc import RPCS, Rpc
+from boinc.gui_rpc._protocol import ReplyBuffer
+from tests.fake_gui_rpc import FIXTURES
+
+RECORDED = sorted(p for p in FIXTURES.rglob("*.xml") if not p.name.startswith("http_"))
+BY_TAG = {p.stem: p for p in RECORDED}
+
+
+def _run(rpc: Rpc[object], text: str) -> object:
+    flow = rpc.call()
+    next(flow)
+    try:
+        flow.send(text)
+    except StopIteration as stop:
+        return stop.value
+    raise AssertionError("a one-request flow asked for a second request")
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(["get_state", "get_results_active_only_0", "get_messages_seqno_0", "get_notices_seqno_0"]),
+       st.lists(st.integers(1, 5000), min_size=1, max_size=40))  # fmt: skip
+def test_a_reply_split_into_any_chunks_decodes_the_same(name: str, cuts: list[int]) -> None:
+    data = (FIXTURES / "rich_50" / f"{name}.xml").read_bytes()
+    tag = name.removesuffix("_active_only_0").removesuffix("_seqno_0")
+    rpc = RPCS[tag]
+    whole = _run(rpc, decode_bytes(data))
+    framed = data + b"\x03"
+    buf, pos, reply = ReplyBuffer(), 0, None
+    for n in [*cuts, len(framed)]:
+        piece = framed[pos : pos + n]
+        pos += len(piece)
+        if piece and (reply := buf.feed(piece)) is not None:
+            break
+    assert reply == data
+    assert _run(rpc, decode_bytes(reply)) == whole
+
+
+@given(st.sampled_from(sorted(RPCS)), st.binary(max_size=400))
+def test_arbitrary_bytes_give_a_value_or_a_boinc_error(tag: str, junk: bytes) -> None:
+    try:
+        _run(RPCS[tag], decode_bytes(b"<boinc_gui_rpc_reply>\n" + junk))
+    except errors.BoincError:
+        pass
+
+
+@given(st.sampled_from(sorted(RPCS)), st.sampled_from(RECORDED), st.integers(0, 10_000), st.binary(max_size=20))
+def test_damaged_recordings_give_a_value_or_a_boinc_error(tag: str, path: Path, cut: int, junk: bytes) -> None:
+    data = path.read_bytes()
+    cut = min(cut, len(data))
+    try:
+        _run(RPCS[tag], decode_bytes(data[:cut] + junk + data[cut + len(junk) :]))
+    except errors.BoincError:
+        pass
