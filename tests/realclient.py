@@ -60,8 +60,11 @@ from xml.sax.saxutils import escape
 __all__ = [
     "BOINC",
     "BOINCCMD",
+    "CATEGORIES",
+    "CATEGORY_STATE",
     "CLOSED_URL",
     "DEFAULT_PASSWORD",
+    "HOST",
     "RealClient",
     "RealClientError",
     "SeedInfo",
@@ -439,6 +442,7 @@ def seed_state(
     now = time.time() if now is None else now
     plat = _primary_platform()
     prepare_data_dir(data_dir, password)
+    (data_dir / "gui_rpc_auth.cfg").write_text(password + "\n", encoding="utf-8")
     for proj in _PROJECTS:
         (data_dir / "projects" / proj.dir_name).mkdir(parents=True, exist_ok=True)
     (data_dir / "notices").mkdir(exist_ok=True)
