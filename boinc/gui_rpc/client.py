@@ -113,8 +113,6 @@ class RpcClient:
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
 
-    # --- methods: async_client.py is generated from here to the end ---
-
     def authorize(self, password: str) -> None:
         """Authorize this connection with the client's GUI RPC password (``auth1``/``auth2``).
 
