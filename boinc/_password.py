@@ -117,13 +117,13 @@ def read_gui_rpc_password(
     """
     platform = platform or sys.platform
     first = Path(cwd) / GUI_RPC_PASSWD_FILE if cwd is not None else Path(GUI_RPC_PASSWD_FILE)
+    linux = platform.startswith("linux")
     try:
         return read_password_file(first)
     except PermissionError as exc:
-        raise PasswordFileError(f"{GUI_RPC_PASSWD_FILE} exists but can't be read.  See {_HELP_URL}") from exc
+        raise PasswordFileError(f"{GUI_RPC_PASSWD_FILE} exists but can't be read.  {_hint(linux)}") from exc
     except OSError:
         pass
-    linux = platform.startswith("linux")
     if linux and os.path.exists(config_file):
         try:
             data_dir = _config_data_dir(config_file)
@@ -147,7 +147,10 @@ def _read_or_raise(path: str, missing: str, linux: bool) -> str:
     try:
         return read_password_file(path)
     except PermissionError as exc:
-        hint = f"See {_HELP_URL}" if linux else "Make sure your account is in the 'boinc_users' group"
-        raise PasswordFileError(f"{path} exists but can't be read.  {hint}") from exc
+        raise PasswordFileError(f"{path} exists but can't be read.  {_hint(linux)}") from exc
     except OSError as exc:
         raise PasswordFileError(missing) from exc
+
+
+def _hint(linux: bool) -> str:
+    return f"See {_HELP_URL}" if linux else "Make sure your account is in the 'boinc_users' group"

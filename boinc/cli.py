@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from . import _format as fmt
 from ._format import Format, boincerror, canonicalize_master_url, parse_reply, time_to_string
 
-__all__ = ["COMMANDS", "Arg", "Command", "main", "usage_text"]
+__all__ = ["COMMANDS", "Arg", "Command", "main", "reference_rst", "usage_text"]
 
 GUI_RPC_PORT = 31416
 #: The version boinccmd reports itself as in ``exchange_versions``.
@@ -814,6 +814,90 @@ def usage_text() -> str:
         lines.append(f" {command.syntax():<34} {command.help}".rstrip())
         lines.extend(f"   {note}" for note in command.notes)
     return "\n".join(lines) + "\n"
+
+
+_REFERENCE_HEAD = """\
+..
+   Generated from boinc/cli.py (COMMANDS) by boinc.cli.reference_rst(); do not edit.
+   A test checks that this page is current.
+
+The ``boinc`` command
+=====================
+
+``boinc`` is ``boinccmd`` 7.20.5 in Python: the same options, commands and
+argument order, the same printed text and the same exit status. It is also
+``python -m boinc``.
+
+.. code-block:: text
+
+   boinc [--host HOST[:PORT]] [--passwd PASSWORD] [--unix_domain] [--format 7.20|8] COMMAND [ARGS]
+
+Options
+-------
+
+The options are recognised only in this order, and only before the command.
+
+``--host HOST[:PORT]``
+   The client's address: ``name``, ``name:port``, ``a.b.c.d:port``,
+   ``[v6addr]:port``, or a bare IPv6 address. Default: 127.0.0.1, port 31416,
+   or ``$BOINC_HOST`` when set.
+``--passwd PASSWORD``
+   The GUI RPC password. Default: ``$BOINC_PASSWORD`` when set, else the
+   first line of ``gui_rpc_auth.cfg``, looked for in the working directory,
+   then (Linux) the ``data_dir=`` of ``/etc/boinc-client/config.properties``,
+   then ``/var/lib/boinc-client`` and ``/var/lib/boinc``. If none is found,
+   only requests that need no authorization work. The password is never
+   printed.
+``--unix_domain``
+   Connect to the Unix domain socket ``boinc_socket`` in the working directory.
+``--format 7.20|8``
+   Print boinccmd 7.20.5's texts (the default) or 8.2's: sizes in GB, the
+   ``estimated speed`` of application versions, the project of workunits and
+   tasks, the new labels of old tasks.
+``-h``, ``--help``
+   The usage text, on stderr; exit status 1 (as boinccmd).
+``-V``, ``--version``
+   The version.
+
+Exit status
+-----------
+
+* 0: the operation succeeded, or printed its own complaint (``Unknown op``).
+* 1: a usage error, a missing argument, no connection (``can't connect to
+  HOST``), a refused password (``Authorization failure: -155``), or an
+  unexpected failure (one line on stderr, never a traceback).
+* Otherwise the failing operation's BOINC error code modulo 256, after
+  ``Operation failed: TEXT`` on stderr, e.g. 101 for -155 (authentication
+  error) and 255 for -1.
+
+Commands
+--------
+"""
+
+
+def reference_rst() -> str:
+    """The CLI reference page (``docs/cli.rst``), generated from :data:`COMMANDS`."""
+    out = [_REFERENCE_HEAD]
+    for command in COMMANDS:
+        if command.hidden:
+            continue
+        entries = (
+            [(f"{command.name} {sub.name}", sub) for sub in command.sub.values()]
+            if command.sub
+            else [(command.name, command)]
+        )
+        for name, entry in entries:
+            syntax = " ".join([name, *(a.syntax() for a in entry.args)])
+            out.append(f"\n``{syntax}``\n   {entry.help[:1].upper()}{entry.help[1:]}.\n")
+            for note in entry.notes:
+                out.append(f"\n   ``{note}``\n")
+            if entry.platform:
+                out.append(f"\n   Only on ``{entry.platform}``.\n")
+    out.append(
+        "\nWith ``[seqno]``, an absent value is 0; with ``[duration]``, an absent value or one\n"
+        "starting with ``-`` is 0 (until changed). Arguments after those a command takes are ignored.\n"
+    )
+    return "".join(out)
 
 
 def parse_args(command: Command, argv: Sequence[str]) -> tuple[Command, list[str]]:
