@@ -37,6 +37,17 @@ def _text(value: Any) -> str:
     return _esc(value) if type(value) is str else scalar_text(value)
 
 
+def _inline_text(tp: type | None) -> str:
+    """An expression for ``_text(v)`` with the declared type's common case inlined."""
+    if tp is str:
+        return "(v if type(v) is str and _safe(v) else _text(v))"
+    if tp is float:
+        return "(repr(v) if type(v) is float else _text(v))"
+    if tp is int:
+        return "(str(v) if type(v) is int else _text(v))"
+    return "_text(v)"
+
+
 def encoder_for(cls: type) -> Encoder:
     """The compiled encoder of struct ``cls``: ``enc(append, obj)`` writes its fields."""
     enc = _CACHE.get(cls)
@@ -47,7 +58,7 @@ def encoder_for(cls: type) -> Encoder:
 
 def _compile(cls: type) -> Encoder:
     plan = plan_for(cls)
-    ns: dict[str, Any] = {"_text": _text}
+    ns: dict[str, Any] = {"_text": _text, "_safe": _SAFE.fullmatch, "str": str, "float": float, "int": int}
     lines = ["def enc(a, o):"]
     for i, fp in enumerate(plan.fields):
         ns[f"d{i}"] = fp.default
@@ -63,7 +74,7 @@ def _compile(cls: type) -> Encoder:
                 lines.append(f"{ind}    a({f'<{tag}/>' + chr(10)!r})")
             else:
                 lines.append(f"{ind}if v is not None:")
-                lines.append(f"{ind}    a({f'<{tag}>'!r} + _text(v) + {f'</{tag}>' + chr(10)!r})")
+                lines.append(f"{ind}    a({f'<{tag}>'!r} + {_inline_text(fp.scalar_type)} + {f'</{tag}>' + chr(10)!r})")
         elif fp.kind is Kind.RAW:
             lines.append(f"{ind}a({f'<{tag}>'!r} + v + {f'</{tag}>' + chr(10)!r})")
         elif fp.kind is Kind.STRUCT:

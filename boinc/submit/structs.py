@@ -234,13 +234,15 @@ class JobDesc:
             object.__setattr__(self, "input_template", _unwrap_in(self.input_template))
         if self.output_template:
             object.__setattr__(self, "output_template", _unwrap_out(self.output_template))
-        if self.command_line is not None and _BAD_CMDLINE.search(self.command_line):
+        cmd = self.command_line
+        if cmd is not None and ('"' in cmd or "\n" in cmd or "\r" in cmd):
             raise ValueError("a job's command_line cannot hold '\"' or a line break (create_work cannot quote them)")
-        if self.name is not None and (not self.name or _SPACE.search(self.name)):
-            raise ValueError(f"bad job name {self.name!r}: it must be non-empty and hold no white space")
+        name = self.name
+        # every white space character is either ' ' or not printable
+        if name is not None and (not name or " " in name or (not name.isprintable() and _SPACE.search(name))):
+            raise ValueError(f"bad job name {name!r}: it must be non-empty and hold no white space")
 
 
-_BAD_CMDLINE: Final = re.compile(r'["\r\n]')
 _SPACE: Final = re.compile(r"\s")
 _unwrap_in: Final = _inner_template("input_template")
 _unwrap_out: Final = _inner_template("output_template")
