@@ -66,13 +66,13 @@ class RunMode(OpenIntEnum):
     ``set_run_mode``/``set_gpu_mode``/``set_network_mode``.
     """
 
-    #: ``RUN_MODE_ALWAYS``: run regardless of preferences (request tag ``<always/>``).
+    #: ``RUN_MODE_ALWAYS`` — run regardless of preferences (request tag ``<always/>``).
     ALWAYS = 1
-    #: ``RUN_MODE_AUTO``: run according to preferences (``<auto/>``).
+    #: ``RUN_MODE_AUTO`` — run according to preferences (``<auto/>``).
     AUTO = 2
-    #: ``RUN_MODE_NEVER``: suspended (``<never/>``).
+    #: ``RUN_MODE_NEVER`` — suspended (``<never/>``).
     NEVER = 3
-    #: ``RUN_MODE_RESTORE``: requests only: end a temporary mode, back to the permanent one (``<restore/>``).
+    #: ``RUN_MODE_RESTORE`` — in requests only, to end a temporary mode, back to the permanent one (``<restore/>``).
     RESTORE = 4
 
 
@@ -89,45 +89,45 @@ class SuspendReason(OpenIntEnum):
 
     #: Not suspended (BOINC has no constant for 0).
     NOT_SUSPENDED = 0
-    #: ``SUSPEND_REASON_BATTERIES``: running on batteries.
+    #: ``SUSPEND_REASON_BATTERIES`` — running on batteries.
     BATTERIES = 1
-    #: ``SUSPEND_REASON_USER_ACTIVE``: the computer is in use.
+    #: ``SUSPEND_REASON_USER_ACTIVE`` — the computer is in use.
     USER_ACTIVE = 2
-    #: ``SUSPEND_REASON_USER_REQ``: the user asked for it (mode "never").
+    #: ``SUSPEND_REASON_USER_REQ`` — the user asked for it (mode "never").
     USER_REQ = 4
-    #: ``SUSPEND_REASON_TIME_OF_DAY``: outside the allowed hours.
+    #: ``SUSPEND_REASON_TIME_OF_DAY`` — outside the allowed hours.
     TIME_OF_DAY = 8
-    #: ``SUSPEND_REASON_BENCHMARKS``: CPU benchmarks are running.
+    #: ``SUSPEND_REASON_BENCHMARKS`` — CPU benchmarks are running.
     BENCHMARKS = 16
-    #: ``SUSPEND_REASON_DISK_SIZE``: BOINC needs more disk space.
+    #: ``SUSPEND_REASON_DISK_SIZE`` — BOINC needs more disk space.
     DISK_SIZE = 32
-    #: ``SUSPEND_REASON_CPU_THROTTLE``: CPU throttling (no text; 8.2.9+ reports 0 instead).
+    #: ``SUSPEND_REASON_CPU_THROTTLE`` — CPU throttling (no text; 8.2.9+ reports 0 instead).
     CPU_THROTTLE = 64
-    #: ``SUSPEND_REASON_NO_RECENT_INPUT``: no recent user activity.
+    #: ``SUSPEND_REASON_NO_RECENT_INPUT`` — no recent user activity.
     NO_RECENT_INPUT = 128
-    #: ``SUSPEND_REASON_INITIAL_DELAY``: the start-up delay.
+    #: ``SUSPEND_REASON_INITIAL_DELAY`` — the start-up delay.
     INITIAL_DELAY = 256
-    #: ``SUSPEND_REASON_EXCLUSIVE_APP_RUNNING``: an exclusive application is running.
+    #: ``SUSPEND_REASON_EXCLUSIVE_APP_RUNNING`` — an exclusive application is running.
     EXCLUSIVE_APP_RUNNING = 512
-    #: ``SUSPEND_REASON_CPU_USAGE``: non-BOINC CPU usage is above the limit.
+    #: ``SUSPEND_REASON_CPU_USAGE`` — non-BOINC CPU usage is above the limit.
     CPU_USAGE = 1024
-    #: ``SUSPEND_REASON_NETWORK_QUOTA_EXCEEDED``: the daily transfer limit is reached.
+    #: ``SUSPEND_REASON_NETWORK_QUOTA_EXCEEDED`` — the daily transfer limit is reached.
     NETWORK_QUOTA_EXCEEDED = 2048
-    #: ``SUSPEND_REASON_OS``: the operating system asked for it.
+    #: ``SUSPEND_REASON_OS`` — the operating system asked for it.
     OS = 4096
-    #: ``SUSPEND_REASON_WIFI_STATE``: not on WiFi (Android).
+    #: ``SUSPEND_REASON_WIFI_STATE`` — not on WiFi (Android).
     WIFI_STATE = 4097
-    #: ``SUSPEND_REASON_BATTERY_CHARGING``: the battery is low (Android).
+    #: ``SUSPEND_REASON_BATTERY_CHARGING`` — the battery is low (Android).
     BATTERY_CHARGING = 4098
-    #: ``SUSPEND_REASON_BATTERY_OVERHEATED``: battery thermal protection (Android).
+    #: ``SUSPEND_REASON_BATTERY_OVERHEATED`` — battery thermal protection (Android).
     BATTERY_OVERHEATED = 4099
-    #: ``SUSPEND_REASON_NO_GUI_KEEPALIVE``: the GUI is not active (Android).
+    #: ``SUSPEND_REASON_NO_GUI_KEEPALIVE`` — the GUI is not active (Android).
     NO_GUI_KEEPALIVE = 4100
-    #: ``SUSPEND_REASON_PODMAN_INIT`` (8.2.6+): Podman is initializing.
+    #: ``SUSPEND_REASON_PODMAN_INIT`` (8.2.6+) — Podman is initializing.
     PODMAN_INIT = 4101
-    #: ``SUSPEND_REASON_BATTERY_CHARGE_WAIT`` (8.2.6+): waiting for the battery to charge.
+    #: ``SUSPEND_REASON_BATTERY_CHARGE_WAIT`` (8.2.6+) — waiting for the battery to charge.
     BATTERY_CHARGE_WAIT = 4102
-    #: ``SUSPEND_REASON_BATTERY_HEAT_WAIT`` (8.2.6+): waiting for the battery to cool.
+    #: ``SUSPEND_REASON_BATTERY_HEAT_WAIT`` (8.2.6+) — waiting for the battery to cool.
     BATTERY_HEAT_WAIT = 4103
 
 
@@ -138,21 +138,21 @@ class ResultState(OpenIntEnum):
     when its state is above FILES_DOWNLOADED), and so may you.
     """
 
-    #: ``RESULT_NEW``: new, nothing downloaded yet.
+    #: ``RESULT_NEW`` — new, nothing downloaded yet.
     NEW = 0
-    #: ``RESULT_FILES_DOWNLOADING``: input files are downloading.
+    #: ``RESULT_FILES_DOWNLOADING`` — input files are downloading.
     FILES_DOWNLOADING = 1
-    #: ``RESULT_FILES_DOWNLOADED``: ready to run, or running.
+    #: ``RESULT_FILES_DOWNLOADED`` — ready to run, or running.
     FILES_DOWNLOADED = 2
-    #: ``RESULT_COMPUTE_ERROR``: the computation failed; nothing is uploaded.
+    #: ``RESULT_COMPUTE_ERROR`` — the computation failed; nothing is uploaded.
     COMPUTE_ERROR = 3
-    #: ``RESULT_FILES_UPLOADING``: output files are uploading.
+    #: ``RESULT_FILES_UPLOADING`` — output files are uploading.
     FILES_UPLOADING = 4
-    #: ``RESULT_FILES_UPLOADED``: uploaded, to be reported.
+    #: ``RESULT_FILES_UPLOADED`` — uploaded, to be reported.
     FILES_UPLOADED = 5
-    #: ``RESULT_ABORTED``: aborted.
+    #: ``RESULT_ABORTED`` — aborted.
     ABORTED = 6
-    #: ``RESULT_UPLOAD_FAILED``: an output file failed to upload for good.
+    #: ``RESULT_UPLOAD_FAILED`` — an output file failed to upload for good.
     UPLOAD_FAILED = 7
 
 
@@ -162,64 +162,64 @@ class SchedulerState(OpenIntEnum):
     SCHEDULED does not mean running: tasks may be suspended or throttled.
     """
 
-    #: ``CPU_SCHED_UNINITIALIZED``: not started.
+    #: ``CPU_SCHED_UNINITIALIZED`` — not started.
     UNINITIALIZED = 0
-    #: ``CPU_SCHED_PREEMPTED``: started, then preempted.
+    #: ``CPU_SCHED_PREEMPTED`` — started, then preempted.
     PREEMPTED = 1
-    #: ``CPU_SCHED_SCHEDULED``: scheduled to run.
+    #: ``CPU_SCHED_SCHEDULED`` — scheduled to run.
     SCHEDULED = 2
 
 
 class ActiveTaskState(OpenIntEnum):
     """The state of a task's process (``PROCESS_*``, :class:`ActiveTask` ``active_task_state``)."""
 
-    #: ``PROCESS_UNINITIALIZED``: no process yet.
+    #: ``PROCESS_UNINITIALIZED`` — no process yet.
     UNINITIALIZED = 0
-    #: ``PROCESS_EXECUTING``: running, as far as the client knows.
+    #: ``PROCESS_EXECUTING`` — running, as far as the client knows.
     EXECUTING = 1
-    #: ``PROCESS_EXITED``: exited.
+    #: ``PROCESS_EXITED`` — exited.
     EXITED = 2
-    #: ``PROCESS_WAS_SIGNALED``: killed by a signal.
+    #: ``PROCESS_WAS_SIGNALED`` — killed by a signal.
     WAS_SIGNALED = 3
-    #: ``PROCESS_EXIT_UNKNOWN``: exited, how is unknown.
+    #: ``PROCESS_EXIT_UNKNOWN`` — exited, how is unknown.
     EXIT_UNKNOWN = 4
-    #: ``PROCESS_ABORT_PENDING``: over its limits; told to abort, waiting for it to exit.
+    #: ``PROCESS_ABORT_PENDING`` — over its limits; told to abort, waiting for it to exit.
     ABORT_PENDING = 5
-    #: ``PROCESS_ABORTED``: aborted, and exited.
+    #: ``PROCESS_ABORTED`` — aborted, and exited.
     ABORTED = 6
-    #: ``PROCESS_COULDNT_START``: could not be started.
+    #: ``PROCESS_COULDNT_START`` — could not be started.
     COULDNT_START = 7
-    #: ``PROCESS_QUIT_PENDING``: told to quit, waiting for it to exit.
+    #: ``PROCESS_QUIT_PENDING`` — told to quit, waiting for it to exit.
     QUIT_PENDING = 8
-    #: ``PROCESS_SUSPENDED``: told to suspend.
+    #: ``PROCESS_SUSPENDED`` — told to suspend.
     SUSPENDED = 9
-    #: ``PROCESS_COPY_PENDING``: waiting for file copies to finish.
+    #: ``PROCESS_COPY_PENDING`` — waiting for file copies to finish.
     COPY_PENDING = 10
 
 
 class NetworkStatus(OpenIntEnum):
     """The client's network state (``NETWORK_STATUS_*``, :class:`CcStatus` ``network_status``)."""
 
-    #: ``NETWORK_STATUS_ONLINE``: online.
+    #: ``NETWORK_STATUS_ONLINE`` — online.
     ONLINE = 0
-    #: ``NETWORK_STATUS_WANT_CONNECTION``: needs a connection.
+    #: ``NETWORK_STATUS_WANT_CONNECTION`` — needs a connection.
     WANT_CONNECTION = 1
-    #: ``NETWORK_STATUS_WANT_DISCONNECT``: does not need the connection.
+    #: ``NETWORK_STATUS_WANT_DISCONNECT`` — does not need the connection.
     WANT_DISCONNECT = 2
-    #: ``NETWORK_STATUS_LOOKUP_PENDING``: looking up the reference site.
+    #: ``NETWORK_STATUS_LOOKUP_PENDING`` — looking up the reference site.
     LOOKUP_PENDING = 3
 
 
 class MsgPriority(OpenIntEnum):
     """The priority of an event log message (``MSG_*``, :class:`Message` ``pri``)."""
 
-    #: ``MSG_INFO``: information.
+    #: ``MSG_INFO`` — information.
     INFO = 1
-    #: ``MSG_USER_ALERT``: needs the user's attention (also shown as a notice).
+    #: ``MSG_USER_ALERT`` — needs the user's attention (also shown as a notice).
     USER_ALERT = 2
-    #: ``MSG_INTERNAL_ERROR``: a problem in BOINC or a project; the body starts with ``[error]``.
+    #: ``MSG_INTERNAL_ERROR`` — a problem in BOINC or a project; the body starts with ``[error]``.
     INTERNAL_ERROR = 3
-    #: ``MSG_SCHEDULER_ALERT``: internal to the client; replies carry USER_ALERT instead.
+    #: ``MSG_SCHEDULER_ALERT`` — internal to the client; replies carry USER_ALERT instead.
     SCHEDULER_ALERT = 4
 
 
@@ -228,19 +228,19 @@ class RpcReason(OpenIntEnum):
 
     #: No request pending (BOINC has no constant for 0).
     NONE = 0
-    #: ``RPC_REASON_USER_REQ``: the user asked for an update.
+    #: ``RPC_REASON_USER_REQ`` — the user asked for an update.
     USER_REQ = 1
-    #: ``RPC_REASON_RESULTS_DUE``: completed tasks are due for reporting.
+    #: ``RPC_REASON_RESULTS_DUE`` — completed tasks are due for reporting.
     RESULTS_DUE = 2
-    #: ``RPC_REASON_NEED_WORK``: to fetch work.
+    #: ``RPC_REASON_NEED_WORK`` — to fetch work.
     NEED_WORK = 3
-    #: ``RPC_REASON_TRICKLE_UP``: to send a trickle-up message.
+    #: ``RPC_REASON_TRICKLE_UP`` — to send a trickle-up message.
     TRICKLE_UP = 4
-    #: ``RPC_REASON_ACCT_MGR_REQ``: the account manager asked for it.
+    #: ``RPC_REASON_ACCT_MGR_REQ`` — the account manager asked for it.
     ACCT_MGR_REQ = 5
-    #: ``RPC_REASON_INIT``: project initialization.
+    #: ``RPC_REASON_INIT`` — project initialization.
     INIT = 6
-    #: ``RPC_REASON_PROJECT_REQ``: the project asked for it.
+    #: ``RPC_REASON_PROJECT_REQ`` — the project asked for it.
     PROJECT_REQ = 7
 
 
@@ -253,11 +253,11 @@ class FileStatus(OpenIntEnum):
     ``FileStatus(status)`` reads it.
     """
 
-    #: ``FILE_NOT_PRESENT``: not (yet) on disk.
+    #: ``FILE_NOT_PRESENT`` — not (yet) on disk.
     NOT_PRESENT = 0
-    #: ``FILE_PRESENT``: on disk.
+    #: ``FILE_PRESENT`` — on disk.
     PRESENT = 1
-    #: ``FILE_VERIFY_PENDING``: downloaded, its checksum not yet verified.
+    #: ``FILE_VERIFY_PENDING`` — downloaded, its checksum not yet verified.
     VERIFY_PENDING = 2
 
 
@@ -271,41 +271,41 @@ class ProcType(OpenIntEnum):
     from 8.0 on 4 is the Apple GPU.
     """
 
-    #: ``PROC_TYPE_CPU``: the CPU.
+    #: ``PROC_TYPE_CPU`` — the CPU.
     CPU = 0
-    #: ``PROC_TYPE_NVIDIA_GPU``: an NVIDIA GPU (``NVIDIA``, also ``CUDA``).
+    #: ``PROC_TYPE_NVIDIA_GPU`` — an NVIDIA GPU (``NVIDIA``, also ``CUDA``).
     NVIDIA_GPU = 1
-    #: ``PROC_TYPE_AMD_GPU``: an AMD/ATI GPU (``ATI``).
+    #: ``PROC_TYPE_AMD_GPU`` — an AMD/ATI GPU (``ATI``).
     AMD_GPU = 2
-    #: ``PROC_TYPE_INTEL_GPU``: an Intel GPU (``intel_gpu``).
+    #: ``PROC_TYPE_INTEL_GPU`` — an Intel GPU (``intel_gpu``).
     INTEL_GPU = 3
-    #: ``PROC_TYPE_APPLE_GPU`` (8.0+): an Apple GPU (``apple_gpu``); ``PROC_TYPE_MINER_ASIC`` in 7.20.
+    #: ``PROC_TYPE_APPLE_GPU`` (8.0+) — an Apple GPU (``apple_gpu``); ``PROC_TYPE_MINER_ASIC`` in 7.20.
     APPLE_GPU = 4
 
 
 class BatteryState(OpenIntEnum):
     """A battery's state (``BATTERY_STATE_*``, Android; :class:`DeviceStatus` ``battery_state``)."""
 
-    #: ``BATTERY_STATE_UNKNOWN``: unknown.
+    #: ``BATTERY_STATE_UNKNOWN`` — unknown.
     UNKNOWN = 0
-    #: ``BATTERY_STATE_DISCHARGING``: discharging.
+    #: ``BATTERY_STATE_DISCHARGING`` — discharging.
     DISCHARGING = 1
-    #: ``BATTERY_STATE_CHARGING``: charging.
+    #: ``BATTERY_STATE_CHARGING`` — charging.
     CHARGING = 2
-    #: ``BATTERY_STATE_FULL``: full.
+    #: ``BATTERY_STATE_FULL`` — full.
     FULL = 3
-    #: ``BATTERY_STATE_OVERHEATED``: overheated.
+    #: ``BATTERY_STATE_OVERHEATED`` — overheated.
     OVERHEATED = 4
 
 
 class DockerType(OpenIntEnum):
     """A container engine (``DOCKER_TYPE`` of ``lib/common_defs.h``, 8.2+; :class:`HostInfo` ``docker_type``)."""
 
-    #: ``NONE``: none found.
+    #: ``NONE`` — none found.
     NONE = 0
-    #: ``DOCKER``: Docker.
+    #: ``DOCKER`` — Docker.
     DOCKER = 1
-    #: ``PODMAN``: Podman.
+    #: ``PODMAN`` — Podman.
     PODMAN = 2
 
 

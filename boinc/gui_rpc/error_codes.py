@@ -27,303 +27,303 @@ class ErrorCode(OpenIntEnum):
     Each member's comment gives its C name and its :func:`boincerror` text.
     """
 
-    #: ``BOINC_SUCCESS``: "Success"
+    #: ``BOINC_SUCCESS`` — "Success"
     SUCCESS = 0
-    #: ``ERR_SELECT``: "select() failed"
+    #: ``ERR_SELECT`` — "select() failed"
     SELECT = -100
-    #: ``ERR_MALLOC``: "malloc() failed"
+    #: ``ERR_MALLOC`` — "malloc() failed"
     MALLOC = -101
-    #: ``ERR_READ``: "read() failed"
+    #: ``ERR_READ`` — "read() failed"
     READ = -102
-    #: ``ERR_WRITE``: "write() failed"
+    #: ``ERR_WRITE`` — "write() failed"
     WRITE = -103
-    #: ``ERR_FREAD``: "fread() failed"
+    #: ``ERR_FREAD`` — "fread() failed"
     FREAD = -104
-    #: ``ERR_FWRITE``: "fwrite() failed"
+    #: ``ERR_FWRITE`` — "fwrite() failed"
     FWRITE = -105
-    #: ``ERR_IO``: "system I/O error"
+    #: ``ERR_IO`` — "system I/O error"
     IO = -106
-    #: ``ERR_CONNECT``: "connect() failed"
+    #: ``ERR_CONNECT`` — "connect() failed"
     CONNECT = -107
-    #: ``ERR_FOPEN``: "fopen() failed"
+    #: ``ERR_FOPEN`` — "fopen() failed"
     FOPEN = -108
-    #: ``ERR_RENAME``: "rename() failed"
+    #: ``ERR_RENAME`` — "rename() failed"
     RENAME = -109
-    #: ``ERR_UNLINK``: "unlink() failed"
+    #: ``ERR_UNLINK`` — "unlink() failed"
     UNLINK = -110
-    #: ``ERR_OPENDIR``: "opendir() failed"
+    #: ``ERR_OPENDIR`` — "opendir() failed"
     OPENDIR = -111
-    #: ``ERR_XML_PARSE``: "unexpected XML tag or syntax" (Unexpected XML tag or XML format)
+    #: ``ERR_XML_PARSE`` — "unexpected XML tag or syntax" (Unexpected XML tag or XML format)
     XML_PARSE = -112
-    #: ``ERR_GETHOSTBYNAME``: "can't resolve hostname" (Couldn't resolve hostname)
+    #: ``ERR_GETHOSTBYNAME`` — "can't resolve hostname" (Couldn't resolve hostname)
     GETHOSTBYNAME = -113
-    #: ``ERR_GIVEUP_DOWNLOAD``: "file download timed out" (no progress for too long, or a 404 from the server)
+    #: ``ERR_GIVEUP_DOWNLOAD`` — "file download timed out" (no progress for too long, or a 404 from the server)
     GIVEUP_DOWNLOAD = -114
-    #: ``ERR_GIVEUP_UPLOAD``: "file upload timed out"
+    #: ``ERR_GIVEUP_UPLOAD`` — "file upload timed out"
     GIVEUP_UPLOAD = -115
-    #: ``ERR_NULL``: "unexpected null pointer" (unexpected NULL pointer)
+    #: ``ERR_NULL`` — "unexpected null pointer" (unexpected NULL pointer)
     NULL = -116
-    #: ``ERR_NEG``: "unexpected negative value" (unexpected negative value)
+    #: ``ERR_NEG`` — "unexpected negative value" (unexpected negative value)
     NEG = -117
-    #: ``ERR_BUFFER_OVERFLOW``: "buffer overflow" (caught buffer overflow)
+    #: ``ERR_BUFFER_OVERFLOW`` — "buffer overflow" (caught buffer overflow)
     BUFFER_OVERFLOW = -118
-    #: ``ERR_MD5_FAILED``: "md5 checksum failed for file" (MD5 checksum failed for a file)
+    #: ``ERR_MD5_FAILED`` — "md5 checksum failed for file" (MD5 checksum failed for a file)
     MD5_FAILED = -119
-    #: ``ERR_RSA_FAILED``: "RSA key check failed for file" (RSA key check failed for a file)
+    #: ``ERR_RSA_FAILED`` — "RSA key check failed for file" (RSA key check failed for a file)
     RSA_FAILED = -120
-    #: ``ERR_OPEN``: "open() failed"
+    #: ``ERR_OPEN`` — "open() failed"
     OPEN = -121
-    #: ``ERR_DUP2``: "dup() failed"
+    #: ``ERR_DUP2`` — "dup() failed"
     DUP2 = -122
-    #: ``ERR_NO_SIGNATURE``: "no signature"
+    #: ``ERR_NO_SIGNATURE`` — "no signature"
     NO_SIGNATURE = -123
-    #: ``ERR_THREAD``: "thread failure" (Error creating a thread)
+    #: ``ERR_THREAD`` — "thread failure" (Error creating a thread)
     THREAD = -124
-    #: ``ERR_SIGNAL_CATCH``: "caught signal"
+    #: ``ERR_SIGNAL_CATCH`` — "caught signal"
     SIGNAL_CATCH = -125
-    #: ``ERR_BAD_FORMAT``: "bad file format"
+    #: ``ERR_BAD_FORMAT`` — "bad file format"
     BAD_FORMAT = -126
-    #: ``ERR_UPLOAD_TRANSIENT``: "transient upload error"
+    #: ``ERR_UPLOAD_TRANSIENT`` — "transient upload error"
     UPLOAD_TRANSIENT = -127
-    #: ``ERR_UPLOAD_PERMANENT``: "permanent upload error"
+    #: ``ERR_UPLOAD_PERMANENT`` — "permanent upload error"
     UPLOAD_PERMANENT = -128
-    #: ``ERR_IDLE_PERIOD``: "user preferences say can't start work" (can't start work because of user prefs)
+    #: ``ERR_IDLE_PERIOD`` — "user preferences say can't start work" (can't start work because of user prefs)
     IDLE_PERIOD = -129
-    #: ``ERR_ALREADY_ATTACHED``: "already attached to project"
+    #: ``ERR_ALREADY_ATTACHED`` — "already attached to project"
     ALREADY_ATTACHED = -130
-    #: ``ERR_FILE_TOO_BIG``: "file size too big" (an output file was bigger than max_nbytes)
+    #: ``ERR_FILE_TOO_BIG`` — "file size too big" (an output file was bigger than max_nbytes)
     FILE_TOO_BIG = -131
-    #: ``ERR_GETRUSAGE``: "getrusage() failed" (getrusage failed)
+    #: ``ERR_GETRUSAGE`` — "getrusage() failed" (getrusage failed)
     GETRUSAGE = -132
-    #: ``ERR_BENCHMARK_FAILED``: "benchmark failed"
+    #: ``ERR_BENCHMARK_FAILED`` — "benchmark failed"
     BENCHMARK_FAILED = -133
-    #: ``ERR_BAD_HEX_FORMAT``: "hex format key data bad" (hex-format key data is bad)
+    #: ``ERR_BAD_HEX_FORMAT`` — "hex format key data bad" (hex-format key data is bad)
     BAD_HEX_FORMAT = -134
-    #: ``ERR_GETADDRINFO``: "getaddrinfo() failed"
+    #: ``ERR_GETADDRINFO`` — "getaddrinfo() failed"
     GETADDRINFO = -135
-    #: ``ERR_DB_NOT_FOUND``: "no database rows found in lookup/enumerate" (no rows found in lookup() or enumerate())
+    #: ``ERR_DB_NOT_FOUND`` — "no database rows found in lookup/enumerate" (no rows found in lookup() or enumerate())
     DB_NOT_FOUND = -136
-    #: ``ERR_DB_NOT_UNIQUE``: "database lookup not unique" (not unique in lookup())
+    #: ``ERR_DB_NOT_UNIQUE`` — "database lookup not unique" (not unique in lookup())
     DB_NOT_UNIQUE = -137
-    #: ``ERR_DB_CANT_CONNECT``: "can't connect to database"
+    #: ``ERR_DB_CANT_CONNECT`` — "can't connect to database"
     DB_CANT_CONNECT = -138
-    #: ``ERR_GETS``: "gets()/fgets() failed" (gets() or fgets())
+    #: ``ERR_GETS`` — "gets()/fgets() failed" (gets() or fgets())
     GETS = -139
-    #: ``ERR_SCANF``: "scanf()/fscanf() failed" (scanf() or fscanf())
+    #: ``ERR_SCANF`` — "scanf()/fscanf() failed" (scanf() or fscanf())
     SCANF = -140
-    #: ``ERR_READDIR``: "readdir() failed"
+    #: ``ERR_READDIR`` — "readdir() failed"
     READDIR = -143
-    #: ``ERR_SHMGET``: "shmget() failed"
+    #: ``ERR_SHMGET`` — "shmget() failed"
     SHMGET = -144
-    #: ``ERR_SHMCTL``: "shmctl() failed"
+    #: ``ERR_SHMCTL`` — "shmctl() failed"
     SHMCTL = -145
-    #: ``ERR_SHMAT``: "shmat() failed"
+    #: ``ERR_SHMAT`` — "shmat() failed"
     SHMAT = -146
-    #: ``ERR_FORK``: "fork() failed"
+    #: ``ERR_FORK`` — "fork() failed"
     FORK = -147
-    #: ``ERR_EXEC``: "exec() failed"
+    #: ``ERR_EXEC`` — "exec() failed"
     EXEC = -148
-    #: ``ERR_NOT_EXITED``: "process didn't exit" (a process didn't exit that was supposed to)
+    #: ``ERR_NOT_EXITED`` — "process didn't exit" (a process didn't exit that was supposed to)
     NOT_EXITED = -149
-    #: ``ERR_NOT_IMPLEMENTED``: "system call not implemented" (a system call not implemented on this platform)
+    #: ``ERR_NOT_IMPLEMENTED`` — "system call not implemented" (a system call not implemented on this platform)
     NOT_IMPLEMENTED = -150
-    #: ``ERR_GETHOSTNAME``: "gethostname() failed"
+    #: ``ERR_GETHOSTNAME`` — "gethostname() failed"
     GETHOSTNAME = -151
-    #: ``ERR_NETOPEN``: "netopen() failed"
+    #: ``ERR_NETOPEN`` — "netopen() failed"
     NETOPEN = -152
-    #: ``ERR_SOCKET``: "socket() failed"
+    #: ``ERR_SOCKET`` — "socket() failed"
     SOCKET = -153
-    #: ``ERR_FCNTL``: "fcntl() failed"
+    #: ``ERR_FCNTL`` — "fcntl() failed"
     FCNTL = -154
-    #: ``ERR_AUTHENTICATOR``: "authentication error" (scheduler request host ID doesn't match authenticator)
+    #: ``ERR_AUTHENTICATOR`` — "authentication error" (scheduler request host ID doesn't match authenticator)
     AUTHENTICATOR = -155
-    #: ``ERR_SCHED_SHMEM``: "scheduler shared memory contents bad" (sched shmem has bad contents)
+    #: ``ERR_SCHED_SHMEM`` — "scheduler shared memory contents bad" (sched shmem has bad contents)
     SCHED_SHMEM = -156
-    #: ``ERR_ASYNCSELECT``: "async select() failed"
+    #: ``ERR_ASYNCSELECT`` — "async select() failed"
     ASYNCSELECT = -157
-    #: ``ERR_BAD_RESULT_STATE``: "bad result state"
+    #: ``ERR_BAD_RESULT_STATE`` — "bad result state"
     BAD_RESULT_STATE = -158
-    #: ``ERR_DB_CANT_INIT``: "can't init database"
+    #: ``ERR_DB_CANT_INIT`` — "can't init database"
     DB_CANT_INIT = -159
-    #: ``ERR_NOT_UNIQUE``: "state files have redundant entries" (state files had redundant entries)
+    #: ``ERR_NOT_UNIQUE`` — "state files have redundant entries" (state files had redundant entries)
     NOT_UNIQUE = -160
-    #: ``ERR_NOT_FOUND``: "not found" (catch-all lookup error)
+    #: ``ERR_NOT_FOUND`` — "not found" (catch-all lookup error)
     NOT_FOUND = -161
-    #: ``ERR_NO_EXIT_STATUS``: "no exit status in scheduler request" (exit_status not found in scheduler request)
+    #: ``ERR_NO_EXIT_STATUS`` — "no exit status in scheduler request" (exit_status not found in scheduler request)
     NO_EXIT_STATUS = -162
-    #: ``ERR_FILE_MISSING``: "file missing"
+    #: ``ERR_FILE_MISSING`` — "file missing"
     FILE_MISSING = -163
-    #: ``ERR_KILL``: "kill() or TerminateProcess() failed"
+    #: ``ERR_KILL`` — "kill() or TerminateProcess() failed"
     KILL = -164
-    #: ``ERR_SEMGET``: "semget() failed"
+    #: ``ERR_SEMGET`` — "semget() failed"
     SEMGET = -165
-    #: ``ERR_SEMCTL``: "semctl() failed"
+    #: ``ERR_SEMCTL`` — "semctl() failed"
     SEMCTL = -166
-    #: ``ERR_SEMOP``: "semop() failed"
+    #: ``ERR_SEMOP`` — "semop() failed"
     SEMOP = -167
-    #: ``ERR_FTOK``: "ftok() failed"
+    #: ``ERR_FTOK`` — "ftok() failed"
     FTOK = -168
-    #: ``ERR_SOCKS_UNKNOWN_FAILURE``: "SOCKS: unknown error"
+    #: ``ERR_SOCKS_UNKNOWN_FAILURE`` — "SOCKS — unknown error"
     SOCKS_UNKNOWN_FAILURE = -169
-    #: ``ERR_SOCKS_REQUEST_FAILED``: "SOCKS: request failed"
+    #: ``ERR_SOCKS_REQUEST_FAILED`` — "SOCKS — request failed"
     SOCKS_REQUEST_FAILED = -170
-    #: ``ERR_SOCKS_BAD_USER_PASS``: "SOCKS: bad user password"
+    #: ``ERR_SOCKS_BAD_USER_PASS`` — "SOCKS — bad user password"
     SOCKS_BAD_USER_PASS = -171
-    #: ``ERR_SOCKS_UNKNOWN_SERVER_VERSION``: "SOCKS: unknown server version"
+    #: ``ERR_SOCKS_UNKNOWN_SERVER_VERSION`` — "SOCKS — unknown server version"
     SOCKS_UNKNOWN_SERVER_VERSION = -172
-    #: ``ERR_SOCKS_UNSUPPORTED``: "SOCKS: unsupported"
+    #: ``ERR_SOCKS_UNSUPPORTED`` — "SOCKS — unsupported"
     SOCKS_UNSUPPORTED = -173
-    #: ``ERR_SOCKS_CANT_REACH_HOST``: "SOCKS: can't reach host"
+    #: ``ERR_SOCKS_CANT_REACH_HOST`` — "SOCKS — can't reach host"
     SOCKS_CANT_REACH_HOST = -174
-    #: ``ERR_SOCKS_CONN_REFUSED``: "SOCKS: connection refused"
+    #: ``ERR_SOCKS_CONN_REFUSED`` — "SOCKS — connection refused"
     SOCKS_CONN_REFUSED = -175
-    #: ``ERR_TIMER_INIT``: "timer init"
+    #: ``ERR_TIMER_INIT`` — "timer init"
     TIMER_INIT = -176
-    #: ``ERR_INVALID_PARAM``: "invalid parameter"
+    #: ``ERR_INVALID_PARAM`` — "invalid parameter"
     INVALID_PARAM = -178
-    #: ``ERR_SIGNAL_OP``: "signal op"
+    #: ``ERR_SIGNAL_OP`` — "signal op"
     SIGNAL_OP = -179
-    #: ``ERR_BIND``: "bind() failed"
+    #: ``ERR_BIND`` — "bind() failed"
     BIND = -180
-    #: ``ERR_LISTEN``: "listen() failed"
+    #: ``ERR_LISTEN`` — "listen() failed"
     LISTEN = -181
-    #: ``ERR_TIMEOUT``: "timeout"
+    #: ``ERR_TIMEOUT`` — "timeout"
     TIMEOUT = -182
-    #: ``ERR_PROJECT_DOWN``: "project down"
+    #: ``ERR_PROJECT_DOWN`` — "project down"
     PROJECT_DOWN = -183
-    #: ``ERR_HTTP_TRANSIENT``: "transient HTTP error" (HTTP errors other than 404 and 416)
+    #: ``ERR_HTTP_TRANSIENT`` — "transient HTTP error" (HTTP errors other than 404 and 416)
     HTTP_TRANSIENT = -184
-    #: ``ERR_RESULT_START``: "result start failed"
+    #: ``ERR_RESULT_START`` — "result start failed"
     RESULT_START = -185
-    #: ``ERR_RESULT_DOWNLOAD``: "result download failed"
+    #: ``ERR_RESULT_DOWNLOAD`` — "result download failed"
     RESULT_DOWNLOAD = -186
-    #: ``ERR_RESULT_UPLOAD``: "result upload failed"
+    #: ``ERR_RESULT_UPLOAD`` — "result upload failed"
     RESULT_UPLOAD = -187
-    #: ``ERR_BAD_USER_NAME``: "bad username"
+    #: ``ERR_BAD_USER_NAME`` — "bad username"
     BAD_USER_NAME = -188
-    #: ``ERR_INVALID_URL``: "invalid URL"
+    #: ``ERR_INVALID_URL`` — "invalid URL"
     INVALID_URL = -189
-    #: ``ERR_MAJOR_VERSION``: "bad major version"
+    #: ``ERR_MAJOR_VERSION`` — "bad major version"
     MAJOR_VERSION = -190
-    #: ``ERR_NO_OPTION``: "no option"
+    #: ``ERR_NO_OPTION`` — "no option"
     NO_OPTION = -191
-    #: ``ERR_MKDIR``: "mkdir() failed"
+    #: ``ERR_MKDIR`` — "mkdir() failed"
     MKDIR = -192
-    #: ``ERR_INVALID_EVENT``: "invalid event"
+    #: ``ERR_INVALID_EVENT`` — "invalid event"
     INVALID_EVENT = -193
-    #: ``ERR_ALREADY_RUNNING``: "already running"
+    #: ``ERR_ALREADY_RUNNING`` — "already running"
     ALREADY_RUNNING = -194
-    #: ``ERR_NO_APP_VERSION``: "no app version"
+    #: ``ERR_NO_APP_VERSION`` — "no app version"
     NO_APP_VERSION = -195
-    #: ``ERR_WU_USER_RULE``: "user already did result for this workunit"
+    #: ``ERR_WU_USER_RULE`` — "user already did result for this workunit"
     WU_USER_RULE = -196
-    #: ``ERR_ABORTED_VIA_GUI``: "result aborted via GUI"
+    #: ``ERR_ABORTED_VIA_GUI`` — "result aborted via GUI"
     ABORTED_VIA_GUI = -197
-    #: ``ERR_INSUFFICIENT_RESOURCE``: "insufficient resources"
+    #: ``ERR_INSUFFICIENT_RESOURCE`` — "insufficient resources"
     INSUFFICIENT_RESOURCE = -198
-    #: ``ERR_RETRY``: "retry"
+    #: ``ERR_RETRY`` — "retry"
     RETRY = -199
-    #: ``ERR_WRONG_SIZE``: "wrong buffer size" (before 7.22.1: "wrong size")
+    #: ``ERR_WRONG_SIZE`` — "wrong buffer size" (before 7.22.1 — "wrong size")
     WRONG_SIZE = -200
-    #: ``ERR_USER_PERMISSION``: "user permission" (e.g. user didn't allow network connection)
+    #: ``ERR_USER_PERMISSION`` — "user permission" (e.g. user didn't allow network connection)
     USER_PERMISSION = -201
-    #: ``ERR_SHMEM_NAME``: "can't get shared mem segment name"
+    #: ``ERR_SHMEM_NAME`` — "can't get shared mem segment name"
     SHMEM_NAME = -202
-    #: ``ERR_NO_NETWORK_CONNECTION``: "no available network connection"
+    #: ``ERR_NO_NETWORK_CONNECTION`` — "no available network connection"
     NO_NETWORK_CONNECTION = -203
-    #: ``ERR_IN_PROGRESS``: "operation in progress"
+    #: ``ERR_IN_PROGRESS`` — "operation in progress"
     IN_PROGRESS = -204
-    #: ``ERR_BAD_EMAIL_ADDR``: "bad email address"
+    #: ``ERR_BAD_EMAIL_ADDR`` — "bad email address"
     BAD_EMAIL_ADDR = -205
-    #: ``ERR_BAD_PASSWD``: "bad password"
+    #: ``ERR_BAD_PASSWD`` — "bad password"
     BAD_PASSWD = -206
-    #: ``ERR_NONUNIQUE_EMAIL``: "email already registered"
+    #: ``ERR_NONUNIQUE_EMAIL`` — "email already registered"
     NONUNIQUE_EMAIL = -207
-    #: ``ERR_ACCT_CREATION_DISABLED``: "account creation disabled"
+    #: ``ERR_ACCT_CREATION_DISABLED`` — "account creation disabled"
     ACCT_CREATION_DISABLED = -208
-    #: ``ERR_ATTACH_FAIL_INIT``: "Couldn't start master page download"
+    #: ``ERR_ATTACH_FAIL_INIT`` — "Couldn't start master page download"
     ATTACH_FAIL_INIT = -209
-    #: ``ERR_ATTACH_FAIL_DOWNLOAD``: "Couldn't download master page"
+    #: ``ERR_ATTACH_FAIL_DOWNLOAD`` — "Couldn't download master page"
     ATTACH_FAIL_DOWNLOAD = -210
-    #: ``ERR_ATTACH_FAIL_PARSE``: "Couldn't parse master page"
+    #: ``ERR_ATTACH_FAIL_PARSE`` — "Couldn't parse master page"
     ATTACH_FAIL_PARSE = -211
-    #: ``ERR_ATTACH_FAIL_BAD_KEY``: "Invalid account key"
+    #: ``ERR_ATTACH_FAIL_BAD_KEY`` — "Invalid account key"
     ATTACH_FAIL_BAD_KEY = -212
-    #: ``ERR_ATTACH_FAIL_FILE_WRITE``: "Couldn't write account file"
+    #: ``ERR_ATTACH_FAIL_FILE_WRITE`` — "Couldn't write account file"
     ATTACH_FAIL_FILE_WRITE = -213
-    #: ``ERR_ATTACH_FAIL_SERVER_ERROR``: "Couldn't attach because of server error"
+    #: ``ERR_ATTACH_FAIL_SERVER_ERROR`` — "Couldn't attach because of server error"
     ATTACH_FAIL_SERVER_ERROR = -214
-    #: ``ERR_SIGNING_KEY``: "signing key failure"
+    #: ``ERR_SIGNING_KEY`` — "signing key failure"
     SIGNING_KEY = -215
-    #: ``ERR_FFLUSH``: "fflush() failed"
+    #: ``ERR_FFLUSH`` — "fflush() failed"
     FFLUSH = -216
-    #: ``ERR_FSYNC``: "fsync() failed"
+    #: ``ERR_FSYNC`` — "fsync() failed"
     FSYNC = -217
-    #: ``ERR_TRUNCATE``: "truncate() failed"
+    #: ``ERR_TRUNCATE`` — "truncate() failed"
     TRUNCATE = -218
-    #: ``ERR_WRONG_URL``: "wrong URL"
+    #: ``ERR_WRONG_URL`` — "wrong URL"
     WRONG_URL = -219
-    #: ``ERR_DUP_NAME``: "coprocs with duplicate names detected"
+    #: ``ERR_DUP_NAME`` — "coprocs with duplicate names detected"
     DUP_NAME = -220
-    #: ``ERR_FILE_WRONG_SIZE``: "file has the wrong size" (7.22.1+)
+    #: ``ERR_FILE_WRONG_SIZE`` — "file has the wrong size" (7.22.1+)
     FILE_WRONG_SIZE = -221
-    #: ``ERR_GETGRNAM``: "getgrnam() failed"
+    #: ``ERR_GETGRNAM`` — "getgrnam() failed"
     GETGRNAM = -222
-    #: ``ERR_CHOWN``: "chown() failed"
+    #: ``ERR_CHOWN`` — "chown() failed"
     CHOWN = -223
-    #: ``ERR_HTTP_PERMANENT``: "permanent HTTP error" (represents HTTP 404 or 416 error)
+    #: ``ERR_HTTP_PERMANENT`` — "permanent HTTP error" (represents HTTP 404 or 416 error)
     HTTP_PERMANENT = -224
-    #: ``ERR_BAD_FILENAME``: "file name is empty or has '..'"
+    #: ``ERR_BAD_FILENAME`` — "file name is empty or has '..'"
     BAD_FILENAME = -225
-    #: ``ERR_TOO_MANY_EXITS``: "application exited too many times"
+    #: ``ERR_TOO_MANY_EXITS`` — "application exited too many times"
     TOO_MANY_EXITS = -226
-    #: ``ERR_RMDIR``: "rmdir() failed"
+    #: ``ERR_RMDIR`` — "rmdir() failed"
     RMDIR = -227
-    #: ``ERR_SYMLINK``: "symlink() failed"
+    #: ``ERR_SYMLINK`` — "symlink() failed"
     SYMLINK = -229
-    #: ``ERR_DB_CONN_LOST``: "DB connection lost during enumeration"
+    #: ``ERR_DB_CONN_LOST`` — "DB connection lost during enumeration"
     DB_CONN_LOST = -230
-    #: ``ERR_CRYPTO``: "encryption error"
+    #: ``ERR_CRYPTO`` — "encryption error"
     CRYPTO = -231
-    #: ``ERR_ABORTED_ON_EXIT``: "job was aborted on client exit"
+    #: ``ERR_ABORTED_ON_EXIT`` — "job was aborted on client exit"
     ABORTED_ON_EXIT = -232
-    #: ``ERR_PROC_PARSE``: "a /proc entry was not parsed correctly"
+    #: ``ERR_PROC_PARSE`` — "a /proc entry was not parsed correctly"
     PROC_PARSE = -235
-    #: ``ERR_STATFS``: "statfs() failed"
+    #: ``ERR_STATFS`` — "statfs() failed"
     STATFS = -236
-    #: ``ERR_PIPE``: "pipe() failed"
+    #: ``ERR_PIPE`` — "pipe() failed"
     PIPE = -237
-    #: ``ERR_NEED_HTTPS``: "HTTPS needed"
+    #: ``ERR_NEED_HTTPS`` — "HTTPS needed"
     NEED_HTTPS = -238
-    #: ``ERR_CHMOD``: "chmod() failed"
+    #: ``ERR_CHMOD`` — "chmod() failed"
     CHMOD = -239
-    #: ``ERR_STAT``: "stat() failed" (or fstat())
+    #: ``ERR_STAT`` — "stat() failed" (or fstat())
     STAT = -240
-    #: ``ERR_FCLOSE``: "fclose() failed"
+    #: ``ERR_FCLOSE`` — "fclose() failed"
     FCLOSE = -241
-    #: ``ERR_ACCT_REQUIRE_CONSENT``: "This project requires to consent to its terms of use"
+    #: ``ERR_ACCT_REQUIRE_CONSENT`` — "This project requires to consent to its terms of use"
     ACCT_REQUIRE_CONSENT = -242
-    #: ``ERR_INVALID_STATE``: "invalid state"
+    #: ``ERR_INVALID_STATE`` — "invalid state"
     INVALID_STATE = -243
-    #: ``ERR_MMAP``: "mmap() failed" (8.2.10+)
+    #: ``ERR_MMAP`` — "mmap() failed" (8.2.10+)
     MMAP = -244
-    #: ``HTTP_STATUS_NOT_FOUND``: "HTTP file not found"
+    #: ``HTTP_STATUS_NOT_FOUND`` — "HTTP file not found"
     HTTP_STATUS_NOT_FOUND = 404
-    #: ``HTTP_STATUS_PROXY_AUTH_REQ``: "HTTP proxy authentication failure"
+    #: ``HTTP_STATUS_PROXY_AUTH_REQ`` — "HTTP proxy authentication failure"
     HTTP_STATUS_PROXY_AUTH_REQ = 407
-    #: ``HTTP_STATUS_RANGE_REQUEST_ERROR``: "HTTP range request error"
+    #: ``HTTP_STATUS_RANGE_REQUEST_ERROR`` — "HTTP range request error"
     HTTP_STATUS_RANGE_REQUEST_ERROR = 416
-    #: ``HTTP_STATUS_EXPECTATION_FAILED``: "HTTP expectation failed"
+    #: ``HTTP_STATUS_EXPECTATION_FAILED`` — "HTTP expectation failed"
     HTTP_STATUS_EXPECTATION_FAILED = 417
-    #: ``HTTP_STATUS_INTERNAL_SERVER_ERROR``: "HTTP internal server error"
+    #: ``HTTP_STATUS_INTERNAL_SERVER_ERROR`` — "HTTP internal server error"
     HTTP_STATUS_INTERNAL_SERVER_ERROR = 500
-    #: ``HTTP_STATUS_NOT_IMPLEMENTED``: "HTTP not implemented"
+    #: ``HTTP_STATUS_NOT_IMPLEMENTED`` — "HTTP not implemented"
     HTTP_STATUS_NOT_IMPLEMENTED = 501
-    #: ``HTTP_STATUS_BAD_GATEWAY``: "HTTP bad gateway"
+    #: ``HTTP_STATUS_BAD_GATEWAY`` — "HTTP bad gateway"
     HTTP_STATUS_BAD_GATEWAY = 502
-    #: ``HTTP_STATUS_SERVICE_UNAVAILABLE``: "HTTP service unavailable"
+    #: ``HTTP_STATUS_SERVICE_UNAVAILABLE`` — "HTTP service unavailable"
     HTTP_STATUS_SERVICE_UNAVAILABLE = 503
-    #: ``HTTP_STATUS_GATEWAY_TIMEOUT``: "HTTP gateway timeout"
+    #: ``HTTP_STATUS_GATEWAY_TIMEOUT`` — "HTTP gateway timeout"
     HTTP_STATUS_GATEWAY_TIMEOUT = 504
 
 
@@ -334,9 +334,9 @@ class ExitCode(OpenIntEnum):
     function return values; other exit statuses are the application's own.
     """
 
-    #: ``EXIT_STATEFILE_WRITE``: client exit when can't write statefile
+    #: ``EXIT_STATEFILE_WRITE`` — client exit when can't write statefile
     STATEFILE_WRITE = 192
-    #: ``EXIT_SIGNAL``: app was killed by signal
+    #: ``EXIT_SIGNAL`` — app was killed by signal
     SIGNAL = 193
     #: ``EXIT_ABORTED_BY_CLIENT``
     ABORTED_BY_CLIENT = 194

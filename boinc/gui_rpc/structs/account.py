@@ -39,7 +39,7 @@ class ProjectListEntry:
 
     #: The project's name.
     name: str = ""
-    #: The project's ID in the list (0: none given).
+    #: The project's ID in the list (0 — none given).
     id: int = 0
     #: Master URL, to attach to.
     url: str = ""
@@ -55,7 +55,7 @@ class ProjectListEntry:
     home: str = ""
     #: Logo URL.
     image: str = ""
-    #: Platforms the project has apps for (empty: unknown).
+    #: Platforms the project has apps for (empty — unknown).
     platforms: tuple[str, ...] = xml_field(wrapper="platforms", tag="name", default=())
     #: One-line summary (the C++ ignores it).
     summary: str = ""
@@ -67,7 +67,7 @@ class AccountManagerEntry:
 
     #: The account manager's name.
     name: str = ""
-    #: ID in the list (0: none given).
+    #: ID in the list (0 — none given).
     id: int = 0
     #: URL, to attach to.
     url: str = ""
@@ -102,13 +102,13 @@ class AcctMgrInfo:
 
     xml_tag: ClassVar[str] = "acct_mgr_info"
 
-    #: The account manager's URL (empty: none in use).
+    #: The account manager's URL (empty — none in use).
     acct_mgr_url: str = ""
-    #: Its name (not escaped; empty: none in use).
+    #: Its name (not escaped; empty — none in use).
     acct_mgr_name: str = ""
-    #: Flag: the client has a login name or authenticator for it.
+    #: The client has a login name or authenticator for it (flag).
     have_credentials: bool = xml_field(flag=True, default=False)
-    #: Flag: it needs a browser cookie the client lacks.
+    #: It needs a browser cookie the client lacks (flag).
     cookie_required: bool = xml_field(flag=True, default=False)
     #: Where to send the user when the cookie is missing.
     cookie_failure_url: str = ""
@@ -122,7 +122,7 @@ class ProjectConfigPlatform:
     platform_name: str = ""
     #: Name to show.
     user_friendly_name: str = ""
-    #: Plan class (empty: none).
+    #: Plan class (empty — none).
     plan_class: str = ""
 
 
@@ -139,13 +139,13 @@ class ProjectConfig:
 
     xml_tag: ClassVar[str] = "project_config"
 
-    #: 0, or the error: -204 (ErrorCode.IN_PROGRESS) while the request runs.
+    #: 0, or the error — -204 (ErrorCode.IN_PROGRESS) while the request runs.
     error_num: int = 0
     #: The project's name.
     name: str = ""
     #: Master URL.
     master_url: str = ""
-    #: Prefix of the account web RPCs (empty: the master URL).
+    #: Prefix of the account web RPCs (empty — the master URL).
     web_rpc_url_base: str = ""
     #: The server software's version, e.g. ``1.4.7``.
     server_version: str = ""
@@ -167,7 +167,7 @@ class ProjectConfig:
     sched_stopped: bool = False
     #: The database-driven web pages are down.
     web_stopped: bool = False
-    #: Oldest client version accepted, e.g. 70000 (0: any).
+    #: Oldest client version accepted, e.g. 70000 (0 — any).
     min_client_version: int = 0
     #: An error message.
     error_msg: str = ""
@@ -188,7 +188,7 @@ class ProjectConfig:
 
     @property
     def terms_of_use_is_html(self) -> bool:
-        """Whether the terms of use are HTML (C++ heuristic: unescaping changes them)."""
+        """Whether the terms of use are HTML, by the C++ heuristic (unescaping changes them)."""
         return self.terms_of_use_text != self.terms_of_use
 
     @property
@@ -207,7 +207,7 @@ class AccountIn:
 
     #: The project's URL (prefix of its web RPCs).
     url: str = ""
-    #: The account's identifier: email address, user name or LDAP uid.
+    #: The account's identifier — email address, user name or LDAP uid.
     email_addr: str = ""
     #: The password hash (see above).
     passwd_hash: str = xml_field(default="", repr=False)
@@ -237,11 +237,11 @@ class AccountOut:
 
     xml_tag: ClassVar[str] = "account_out"
 
-    #: 0, or the error: -204 while pending, -136 no such account, -206 bad password, ...
+    #: 0, or the error — -204 while pending, -136 no such account, -206 bad password, ...
     error_num: int = 0
     #: The project's error message.
     error_msg: str = ""
-    #: The account key: a secret, kept out of ``repr``.
+    #: The account key — a secret, kept out of ``repr``.
     authenticator: str = xml_field(default="", repr=False)
 
 
@@ -256,7 +256,7 @@ class ProjectAttachReply:
 
     #: Messages for the user.
     message: tuple[str, ...] = ()
-    #: 0, or the error: -204 while the attach runs.
+    #: 0, or the error — -204 while the attach runs.
     error_num: int = 0
 
 
@@ -271,7 +271,7 @@ class AcctMgrRpcReply:
 
     #: Messages for the user.
     message: tuple[str, ...] = ()
-    #: 0, or the error: -204 while the request runs.
+    #: 0, or the error — -204 while the request runs.
     error_num: int = 0
 
 
@@ -290,7 +290,7 @@ class ProjectInitStatus:
     name: str = ""
     #: Team to join (the C++ reads it; the client does not send it).
     team_name: str = ""
-    #: Flag: the installer supplied an account key.
+    #: The installer supplied an account key (flag).
     has_account_key: bool = xml_field(flag=True, default=False)
-    #: Flag: the installer is a branded ("embedded") one.
+    #: The installer is a branded ("embedded") one (flag).
     embedded: bool = xml_field(flag=True, default=False)

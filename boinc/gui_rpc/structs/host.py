@@ -68,11 +68,11 @@ class OpenclDeviceProp:
     nv_compute_capability_major: int = 0
     #: NVIDIA compute capability, minor.
     nv_compute_capability_minor: int = 0
-    #: AMD: SIMDs per compute unit.
+    #: AMD — SIMDs per compute unit.
     amd_simd_per_compute_unit: int = 0
-    #: AMD: SIMD width.
+    #: AMD — SIMD width.
     amd_simd_width: int = 0
-    #: AMD: SIMD instruction width.
+    #: AMD — SIMD instruction width.
     amd_simd_instruction_width: int = 0
     #: OpenCL version of the device's platform.
     opencl_platform_version: str = ""
@@ -280,7 +280,7 @@ class Coproc:
 class Coprocs:
     """The host's GPUs: ``<coprocs>`` (C++ ``COPROCS``); empty on a host without any."""
 
-    #: NVIDIA GPUs (at most one element: one model).
+    #: NVIDIA GPUs (at most one element — one model).
     coproc_cuda: tuple[CoprocNvidia, ...] = ()
     #: AMD/ATI GPUs.
     coproc_ati: tuple[CoprocAti, ...] = ()
@@ -385,7 +385,7 @@ class HostInfo:
     p_iops: float = 0.0
     #: Memory bandwidth benchmark, bytes per second.
     p_membw: float = 0.0
-    #: When the benchmarks last ran, Unix time (0: never).
+    #: When the benchmarks last ran, Unix time (0 — never).
     p_calculated: float = 0.0
     #: Virtualization extensions are disabled.
     p_vm_extensions_disabled: bool = False

@@ -15,7 +15,7 @@ from ..enums import MsgPriority
 
 __all__ = ["Message", "Messages", "Notice", "Notices"]
 
-#: The C++ default of MESSAGE::priority (0: not sent), a pseudo-member.
+#: The C++ default of MESSAGE::priority (0 — not sent), a pseudo-member.
 _NO_PRIORITY: Final = MsgPriority(0)
 
 
@@ -25,7 +25,7 @@ class Message:
 
     #: The project's name, empty for the client's own messages.
     project: str = ""
-    #: Priority (replies never carry SCHEDULER_ALERT: it arrives as USER_ALERT).
+    #: Priority (replies never carry SCHEDULER_ALERT — it arrives as USER_ALERT).
     pri: MsgPriority = _NO_PRIORITY
     #: Sequence number, from 1 in each run of the client; ask for newer ones with it.
     seqno: int = 0
@@ -69,7 +69,7 @@ class Notice:
     category: str = ""
     #: URL of more (sent as CDATA).
     link: str = ""
-    #: Sequence number; ask for newer ones with it. -1: the reset marker.
+    #: Sequence number; ask for newer ones with it. -1 is the reset marker.
     seqno: int = 0
     #: The feed item's GUID (never sent to GUIs; the C++ reads it).
     guid: str = ""
@@ -100,7 +100,7 @@ class Notices:
 
     @property
     def refresh(self) -> bool:
-        """Whether the reply holds the reset marker: drop the notices you have, these are all."""
+        """Whether the reply holds the reset marker (then drop the notices you have; these are all)."""
         return any(n.seqno == -1 for n in self.notice)
 
     @property

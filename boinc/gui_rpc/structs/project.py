@@ -35,7 +35,7 @@ class RscValue:
     The C++ client library folds these into its ``RSC_DESC`` per resource.
     """
 
-    #: Resource name: ``CPU``, ``NVIDIA``, ``ATI``, ``intel_gpu``, ``apple_gpu``
+    #: Resource name — ``CPU``, ``NVIDIA``, ``ATI``, ``intel_gpu``, ``apple_gpu``
     #: or another vendor's type (see :func:`~boinc.gui_rpc.enums.coproc_type_name_to_num`).
     name: str = ""
     #: The value, seconds.
@@ -51,7 +51,7 @@ class Project:
     unescaped once (the C++ unescapes them a second time; this port does not).
     """
 
-    #: The project's master URL: the key of every project operation.
+    #: The project's master URL — the key of every project operation.
     master_url: str
     #: The project's name (not escaped).
     project_name: str = ""
@@ -81,7 +81,7 @@ class Project:
     rpc_seqno: int = 0
     #: The user's ID at the project.
     userid: int = 0
-    #: The team's ID at the project (0: none).
+    #: The team's ID at the project (0 — none).
     teamid: int = 0
     #: This host's ID at the project.
     hostid: int = 0
@@ -97,7 +97,7 @@ class Project:
     master_fetch_failures: int = 0
     #: No scheduler request before this, Unix time.
     min_rpc_time: float = 0.0
-    #: A scheduler request is due at this time, Unix time (0: none).
+    #: A scheduler request is due at this time, Unix time (0 — none).
     next_rpc_time: float = 0.0
     #: Recent estimated credit (the scheduler's priority measure).
     rec: float = 0.0
@@ -113,7 +113,7 @@ class Project:
     desired_disk_usage: float = 0.0
     #: Duration correction factor.
     duration_correction_factor: float = 0.0
-    #: Why a scheduler request is pending (NONE: none).
+    #: Why a scheduler request is pending; ``RpcReason.NONE`` if none is.
     sched_rpc_pending: RpcReason = RpcReason.NONE
     #: Send the time statistics log with the next request (0/1).
     send_time_stats_log: int = 0
@@ -127,35 +127,35 @@ class Project:
     elapsed_time: float = 0.0
     #: When the last successful scheduler request finished, Unix time.
     last_rpc_time: float = 0.0
-    #: Flag: the app versions are the user's own (anonymous platform).
+    #: The app versions are the user's own (anonymous platform) (flag).
     anonymous_platform: bool = xml_field(flag=True, default=False)
-    #: Flag: the master page must be fetched.
+    #: The master page must be fetched (flag).
     master_url_fetch_pending: bool = xml_field(flag=True, default=False)
-    #: Flag: a trickle-up message is waiting.
+    #: A trickle-up message is waiting (flag).
     trickle_up_pending: bool = xml_field(flag=True, default=False)
-    #: Flag: ask for a full workload at the next request.
+    #: Ask for a full workload at the next request (flag).
     send_full_workload: bool = xml_field(flag=True, default=False)
-    #: Flag: the project does not use the duration correction factor.
+    #: The project does not use the duration correction factor (flag).
     dont_use_dcf: bool = xml_field(flag=True, default=False)
-    #: Flag: the project's apps use little CPU.
+    #: The project's apps use little CPU (flag).
     non_cpu_intensive: bool = xml_field(flag=True, default=False)
-    #: Flag: enforce memory bounds strictly (8.0+).
+    #: Enforce memory bounds strictly (8.0+) (flag).
     strict_memory_bound: bool = xml_field(flag=True, default=False)
-    #: Flag: verify app files when starting an app (7.20; the same slot as ``strict_memory_bound``).
+    #: Verify app files when starting an app (7.20; the same slot as ``strict_memory_bound``) (flag).
     verify_files_on_app_start: bool = xml_field(flag=True, default=False)
-    #: Flag: suspended by the user.
+    #: Suspended by the user (flag).
     suspended_via_gui: bool = xml_field(flag=True, default=False)
-    #: Flag: the user asked for no more work.
+    #: The user asked for no more work (flag).
     dont_request_more_work: bool = xml_field(flag=True, default=False)
-    #: Flag: detach once the current work is done.
+    #: Detach once the current work is done (flag).
     detach_when_done: bool = xml_field(flag=True, default=False)
-    #: Flag: the project has ended.
+    #: The project has ended (flag).
     ended: bool = xml_field(flag=True, default=False)
-    #: Flag: attached through an account manager.
+    #: Attached through an account manager (flag).
     attached_via_acct_mgr: bool = xml_field(flag=True, default=False)
-    #: Flag: a scheduler request is under way.
+    #: A scheduler request is under way (flag).
     scheduler_rpc_in_progress: bool = xml_field(flag=True, default=False)
-    #: Flag: the project's apps use symbolic links.
+    #: The project's apps use symbolic links (flag).
     use_symlinks: bool = xml_field(flag=True, default=False)
     #: Work fetch back-off remaining per resource, seconds.
     rsc_backoff_time: tuple[RscValue, ...] = ()

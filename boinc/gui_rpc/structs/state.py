@@ -46,9 +46,9 @@ class CcState:
 
     #: The host.
     host_info: HostInfo | None = None
-    #: Flag: the host has an NVIDIA GPU (for old GUIs).
+    #: The host has an NVIDIA GPU (for old GUIs) (flag).
     have_cuda: bool = xml_field(flag=True, default=False)
-    #: Flag: the host has an AMD/ATI GPU (for old GUIs).
+    #: The host has an AMD/ATI GPU (for old GUIs) (flag).
     have_ati: bool = xml_field(flag=True, default=False)
     #: Network statistics.
     net_stats: NetStats | None = None

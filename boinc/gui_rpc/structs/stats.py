@@ -139,7 +139,7 @@ class DiskUsage:
     d_total: float = 0.0
     #: Free space on it, bytes.
     d_free: float = 0.0
-    #: Bytes BOINC uses outside projects (≤ 8.2.8, incl. 7.20.5: the files at the
+    #: Bytes BOINC uses outside projects (≤ 8.2.8, incl. 7.20.5 — the files at the
     #: top of the data directory and in ``locale/``).
     d_boinc: float = 0.0
     #: Bytes BOINC may use in all, under the preferences.
@@ -150,7 +150,7 @@ class DiskUsage:
 class DailyXfer:
     """One day's network transfers: ``<dx>`` (C++ ``DAILY_XFER``)."""
 
-    #: The day: days since the epoch in the host's local standard time
+    #: The day — days since the epoch in the host's local standard time
     #: (``floor((unix_time + timezone) / 86400)``).
     when: int = 0
     #: Bytes uploaded.

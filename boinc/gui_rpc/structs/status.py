@@ -60,13 +60,13 @@ class CcStatus:
     ams_password_error: bool = False
     #: The Manager must quit (auto-update; sent only then).
     manager_must_quit: bool = False
-    #: Why computing is suspended (NOT_SUSPENDED: it is not; 7.20.5 may report CPU_THROTTLE).
+    #: Why computing is suspended (NOT_SUSPENDED — it is not; 7.20.5 may report CPU_THROTTLE).
     task_suspend_reason: SuspendReason = _NO_REASON
     #: Current computing mode.
     task_mode: RunMode = _NO_MODE
     #: Permanent computing mode (current once ``task_mode_delay`` runs out).
     task_mode_perm: RunMode = _NO_MODE
-    #: Time until the permanent computing mode returns, seconds (0: it is current).
+    #: Time until the permanent computing mode returns, seconds (0 — it is current).
     task_mode_delay: float = 0.0
     #: Why GPU computing is suspended.
     gpu_suspend_reason: SuspendReason = _NO_REASON

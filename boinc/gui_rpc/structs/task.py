@@ -54,13 +54,13 @@ class FileRef:
 
     #: The file's name in the project directory.
     file_name: str = ""
-    #: The name the app opens it by (empty: the same).
+    #: The name the app opens it by (empty — the same).
     open_name: str = ""
-    #: Flag: this is the app version's executable.
+    #: This is the app version's executable (flag).
     main_program: bool = xml_field(flag=True, default=False)
-    #: Flag: copied into the slot directory rather than linked.
+    #: Copied into the slot directory rather than linked (flag).
     copy_file: bool = xml_field(flag=True, default=False)
-    #: Flag: the file may be missing.
+    #: The file may be missing (flag).
     optional: bool = xml_field(flag=True, default=False)
 
 
@@ -73,7 +73,7 @@ class AppVersionCoproc:
     never reads these; this port does.
     """
 
-    #: Resource name: ``NVIDIA``, ``ATI``, ``intel_gpu``, ``apple_gpu`` or another vendor's type.
+    #: Resource name — ``NVIDIA``, ``ATI``, ``intel_gpu``, ``apple_gpu`` or another vendor's type.
     type: str = ""
     #: Number of GPUs used (may be fractional).
     count: float = 0.0
@@ -94,7 +94,7 @@ class AppVersion:
     version_num: int = 0
     #: Platform, e.g. ``x86_64-pc-linux-gnu``.
     platform: str = ""
-    #: Plan class, e.g. ``cuda118`` (empty: none).
+    #: Plan class, e.g. ``cuda118`` (empty — none).
     plan_class: str = ""
     #: BOINC API version the app was built with.
     api_version: str = ""
@@ -112,16 +112,16 @@ class AppVersion:
     coproc: tuple[AppVersionCoproc, ...] = ()
     #: GPU memory needed, bytes.
     gpu_ram: float = 0.0
-    #: Flag: never throttled.
+    #: Never throttled (flag).
     dont_throttle: bool = xml_field(flag=True, default=False)
-    #: Flag: the app is a wrapper.
+    #: The app is a wrapper (flag).
     is_wrapper: bool = xml_field(flag=True, default=False)
-    #: Flag: the app needs the network while it runs.
+    #: The app needs the network while it runs (flag).
     needs_network: bool = xml_field(flag=True, default=False)
 
     @property
     def exec_filename(self) -> str:
-        """The executable's file name (C++ ``exec_filename``): the ``main_program`` file's; empty if none."""
+        """The executable's file name (C++ ``exec_filename``), the ``main_program`` file's; empty if none."""
         for ref in self.file_ref:
             if ref.main_program:
                 return ref.file_name
@@ -138,11 +138,11 @@ class Keyword:
     name: str = ""
     #: Description.
     description: str = ""
-    #: Parent keyword's ID (0: none).
+    #: Parent keyword's ID (0 — none).
     parent: int = 0
     #: Depth in the hierarchy.
     level: int = 0
-    #: Category (0: science area, 1: location).
+    #: Category (0 — science area, 1 — location).
     category: int = 0
 
 
@@ -200,7 +200,7 @@ class ActiveTask:
     app_version_num: int = 0
     #: Slot directory number.
     slot: int = -1
-    #: Process ID (0: no process).
+    #: Process ID (0 — no process).
     pid: int = 0
     #: The CPU scheduler's state.
     scheduler_state: SchedulerState = SchedulerState.UNINITIALIZED
@@ -226,17 +226,17 @@ class ActiveTask:
     bytes_sent: float = 0.0
     #: Bytes received by the app (up to 8.2.13).
     bytes_received: float = 0.0
-    #: Flag: uses more memory than allowed (C++ ``wss_too_large``).
+    #: Uses more memory than allowed (C++ ``wss_too_large``) (flag).
     too_large: bool = xml_field(flag=True, default=False)
-    #: Flag: uses more swap than allowed (8.2.14+).
+    #: Uses more swap than allowed (8.2.14+) (flag).
     swap_too_large: bool = xml_field(flag=True, default=False)
-    #: Flag: waiting for shared memory.
+    #: Waiting for shared memory (flag).
     needs_shmem: bool = xml_field(flag=True, default=False)
-    #: Flag: waiting for the network (8.2.14+).
+    #: Waiting for the network (8.2.14+) (flag).
     want_network: bool = xml_field(flag=True, default=False)
     #: Average increase of ``fraction_done`` per second of elapsed time.
     progress_rate: float = 0.0
-    #: Path of the graphics app (with ``slot_path``; empty: none).
+    #: Path of the graphics app (with ``slot_path``; empty — none).
     graphics_exec_path: str = ""
     #: Path of the slot directory (sent with ``graphics_exec_path``).
     slot_path: str = ""
@@ -255,7 +255,7 @@ class Result:
     clients older than 6.x); this port keeps the values as sent.
     """
 
-    #: The task's name: with ``project_url``, the key of every task operation.
+    #: The task's name — with ``project_url``, the key of every task operation.
     name: str
     #: The workunit's name.
     wu_name: str = ""
@@ -263,7 +263,7 @@ class Result:
     platform: str = ""
     #: Version number of the app version it uses.
     version_num: int = 0
-    #: Plan class of the app version it uses (empty: none).
+    #: Plan class of the app version it uses (empty — none).
     plan_class: str = ""
     #: The project's master URL.
     project_url: str = ""
@@ -281,27 +281,27 @@ class Result:
     received_time: float = 0.0
     #: Estimated elapsed (not CPU) time remaining, seconds.
     estimated_cpu_time_remaining: float = 0.0
-    #: Flag: the server acknowledged the report.
+    #: The server acknowledged the report (flag).
     got_server_ack: bool = xml_field(flag=True, default=False)
-    #: Flag: ready to report.
+    #: Ready to report (flag).
     ready_to_report: bool = xml_field(flag=True, default=False)
     #: When it completed, Unix time (sent only when nonzero; the C++ ignores it).
     completed_time: float = 0.0
-    #: Flag: suspended by the user.
+    #: Suspended by the user (flag).
     suspended_via_gui: bool = xml_field(flag=True, default=False)
-    #: Flag: its project is suspended by the user.
+    #: Its project is suspended by the user (flag).
     project_suspended_via_gui: bool = xml_field(flag=True, default=False)
-    #: Flag: to be reported at once (the C++ ignores it).
+    #: To be reported at once (the C++ ignores it) (flag).
     report_immediately: bool = xml_field(flag=True, default=False)
-    #: Flag: scheduled earliest-deadline-first (deadline trouble).
+    #: Scheduled earliest-deadline-first (deadline trouble) (flag).
     edf_scheduled: bool = xml_field(flag=True, default=False)
-    #: Flag: the GPU it needs is missing.
+    #: The GPU it needs is missing (flag).
     coproc_missing: bool = xml_field(flag=True, default=False)
-    #: Flag: the app asked to be rescheduled later.
+    #: The app asked to be rescheduled later (flag).
     scheduler_wait: bool = xml_field(flag=True, default=False)
     #: Why (with ``scheduler_wait``).
     scheduler_wait_reason: str = ""
-    #: Flag: waiting for the network.
+    #: Waiting for the network (flag).
     network_wait: bool = xml_field(flag=True, default=False)
     #: Its process, while it has a slot.
     active_task: ActiveTask | None = None
@@ -312,12 +312,12 @@ class Result:
 
     @property
     def is_active(self) -> bool:
-        """Whether it has a process slot (C++ ``RESULT::active_task``): running, suspended or preempted."""
+        """Whether it has a process slot (C++ ``RESULT::active_task``), running, suspended or preempted."""
         return self.active_task is not None
 
     @property
     def is_not_started(self) -> bool:
-        """Whether it has not started (C++ ``RESULT::is_not_started``): not computed, not ready, no slot."""
+        """Whether it has not started (C++ ``RESULT::is_not_started``), i.e. not computed, not ready, no slot."""
         return self.state < ResultState.COMPUTE_ERROR and not self.ready_to_report and self.active_task is None
 
 
@@ -380,7 +380,7 @@ class ScreensaverTasks:
     xml_tag: ClassVar[str] = "get_screensaver_tasks"
     xml_tag_old: ClassVar[str] = "handle_get_screensaver_tasks"
 
-    #: Why computing is suspended (NOT_SUSPENDED: it is not).
+    #: Why computing is suspended (NOT_SUSPENDED — it is not).
     suspend_reason: SuspendReason = SuspendReason.NOT_SUSPENDED
     #: The tasks scheduled to run.
     result: tuple[Result, ...] = ()

@@ -55,7 +55,7 @@ class FileTransfer:
     (and never reads the live ``file_xfer.bytes_xferred``); both are here.
     """
 
-    #: The project's master URL: with ``name``, the key of the transfer operations.
+    #: The project's master URL — with ``name``, the key of the transfer operations.
     project_url: str
     #: The project's name (not escaped).
     project_name: str = ""
@@ -82,7 +82,7 @@ class FileTransfer:
 
     @property
     def xfer_active(self) -> bool:
-        """Whether a transfer is under way (C++ ``xfer_active``: ``<file_xfer>`` is present)."""
+        """Whether a transfer is under way (C++ ``xfer_active``, set when ``<file_xfer>`` is present)."""
         return self.file_xfer is not None
 
 
