@@ -191,7 +191,7 @@ class BoincServer:
             data = resp.read()
             headers = {k.lower(): v for k, v in resp.getheaders()}
         except (OSError, http.client.HTTPException) as exc:
-            raise self._transport_error(what, exc) from None
+            raise self._transport_error(what, exc) from _cause(exc)
         finally:
             conn.close()
         log.debug("POST %s (%s) -> HTTP %d, %d bytes", endpoint, what, resp.status, len(data))
@@ -667,7 +667,7 @@ class BoincServer:
                     target = dest / (P.download_name(headers) or default_name) if dest.is_dir() else dest
                     return _write_atomically(target, head, resp, zip_=zip_)
             except (OSError, http.client.HTTPException) as exc:
-                raise self._transport_error(what, exc) from None
+                raise self._transport_error(what, exc) from _cause(exc)
             finally:
                 conn.close()
             log.debug("%s: output not there yet (attempt %d)", what, attempt + 1)
@@ -709,6 +709,12 @@ def _check_zip(path: str) -> None:
         raise ProtocolError(f"the server's zip is not valid: {exc}") from None
     if bad is not None:
         raise ProtocolError(f"the server's zip is damaged: bad member {bad!r}")
+
+
+def _cause(exc: BaseException) -> BaseException | None:
+    # Socket errors carry no URL; http.client's own errors may quote the request
+    # line, whose query can hold the authenticator (workunit_file): not chained.
+    return exc if isinstance(exc, OSError) else None
 
 
 def _one_batch(batch_id: int | None, batch_name: str | None) -> None:

@@ -89,6 +89,7 @@ class FileMode(str, enum.Enum):
 
 _MODES: Final = frozenset(m.value for m in FileMode)
 _MD5: Final = re.compile(r"[0-9a-f]{32}")
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 @attrs.frozen(kw_only=True)
@@ -161,7 +162,16 @@ class FileDesc:
 
     @classmethod
     def inline(cls, contents: str) -> FileDesc:
-        """A file whose contents travel inside the request (text only)."""
+        """A file whose contents travel inside the request.
+
+        Only text XML 1.0 can carry: no control characters except tab and line
+        breaks (stage binary files with :meth:`BoincServer.stage_files` instead).
+
+        Raises:
+            ValueError: the contents hold a character XML cannot carry.
+        """
+        if _NOT_XML.search(contents):
+            raise ValueError("inline contents must be text XML can carry; stage binary files instead")
         return cls(mode="inline", source=contents)
 
     @classmethod

@@ -573,3 +573,17 @@ def test_async_twin_has_every_method() -> None:
         a = inspect.signature(getattr(BoincServer, name))
         b = inspect.signature(getattr(AsyncBoincServer, name))
         assert list(a.parameters) == list(b.parameters), name
+
+
+def test_replay_compares_order_of_repeated_elements() -> None:
+    import xml.etree.ElementTree as ET
+
+    from tests.submit_replay import compare_xml
+
+    recorded = ET.fromstring("<q><a>1</a><job><n>x</n></job><job><n>y</n></job><b>0.5</b></q>")
+    same = ET.fromstring("<q><b>5e-1</b><job><n>x</n></job><a>1.0</a><job><n>y</n></job><extra>0</extra></q>")
+    swapped = ET.fromstring("<q><a>1</a><job><n>y</n></job><job><n>x</n></job><b>0.5</b></q>")
+    assert compare_xml(same, recorded) == []
+    assert compare_xml(swapped, recorded) == ["/q/job/n: 'y' != recorded 'x'", "/q/job/n: 'x' != recorded 'y'"]
+    assert compare_xml(ET.fromstring("<q><a>1</a><b>0.5</b></q>"), recorded) == ["/q/job: sent 0, recorded 2"]
+    assert compare_xml(ET.fromstring("<q><a>1</a><b>0.5</b><c>1</c><job/><job/></q>"), recorded)

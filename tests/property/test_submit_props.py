@@ -31,7 +31,7 @@ file_descs = st.one_of(
     st.builds(FileDesc.local_staged, text),
     st.builds(FileDesc.local, text),
     st.builds(FileDesc.semilocal, text),
-    st.builds(FileDesc.inline, text),
+    st.builds(FileDesc.inline, text.filter(lambda s: not any(ord(c) < 32 and c not in "\t\n\r" for c in s))),
     st.builds(FileDesc.sandbox, text),
     st.builds(FileDesc.remote, text, st.floats(min_value=0, max_value=1e15), md5s),
 )

@@ -53,6 +53,12 @@ def test_file_mode_validation() -> None:
     assert type(f.mode) is str
 
 
+@pytest.mark.parametrize("contents", ["a\x00b", "\x1b[0m", "x\ufffe"])
+def test_inline_contents_must_be_xml_text(contents: str) -> None:
+    with pytest.raises(ValueError, match="XML can carry"):
+        FileDesc.inline(contents)
+
+
 def test_job_validation() -> None:
     with pytest.raises(ValueError, match="command_line"):
         JobDesc(command_line='say "hi"')
