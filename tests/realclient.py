@@ -72,6 +72,7 @@ __all__ = [
     "boinccmd",
     "escape_project_url",
     "prepare_data_dir",
+    "reap_clients",
     "seed_state",
 ]
 
@@ -941,8 +942,32 @@ def _tail(path: Path, n: int = 30) -> str:
     return f"--- {path.name} (last {n} lines) ---\n" + "\n".join(lines[-n:])
 
 
-# every client process still running; killed at interpreter exit if a test run is interrupted
+# every client process not yet reaped; killed at interpreter exit if a test run is interrupted
 _LIVE: set[subprocess.Popen[bytes]] = set()
+
+
+def _finish(proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait for ``proc`` (asked to quit already) to exit: then SIGTERM, then SIGKILL."""
+    try:
+        for sig in (None, signal.SIGTERM, signal.SIGKILL):
+            if sig is not None and proc.poll() is None:
+                proc.send_signal(sig)
+            try:
+                proc.wait(timeout=timeout)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+    finally:
+        _LIVE.discard(proc)
+
+
+def reap_clients(timeout: float = 15.0) -> None:
+    """Wait for every client stopped with ``stop(wait=False)`` (SIGTERM, SIGKILL if need be)."""
+    for proc in list(_LIVE):
+        if proc.poll() is not None:
+            _LIVE.discard(proc)
+    for proc in list(_LIVE):
+        _finish(proc, timeout)
 
 
 @atexit.register
@@ -1001,6 +1026,7 @@ class RealClient:
         self.extra_args = tuple(extra_args)
         self.startup_seconds: float | None = None
         self._proc: subprocess.Popen[bytes] | None = None
+        self._quit_sent = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -1083,32 +1109,24 @@ class RealClient:
         """The last ``n`` lines of ``stdoutdae.txt`` and ``stderrdae.txt``."""
         return _tail(self.data_dir / "stdoutdae.txt", n) + "\n" + _tail(self.data_dir / "stderrdae.txt", n)
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """Stop the client by pid: ``<quit/>``, then SIGTERM, then SIGKILL; wait for the exit."""
+    def stop(self, timeout: float = 15.0, *, wait: bool = True) -> None:
+        """Stop the client by pid: ``<quit/>``, then SIGTERM, then SIGKILL; wait for the exit.
+
+        The client takes about a second to exit after ``<quit/>`` (or SIGTERM). With
+        ``wait=False`` this only asks it to quit and returns at once; :func:`reap_clients` (or a
+        later ``stop()``) waits for the exit. Calling ``stop`` again is harmless.
+        """
         proc = self._proc
         if proc is None:
             return
-        try:
-            if proc.poll() is None:
-                self._stop(proc, timeout)
-        finally:
-            _LIVE.discard(proc)
-
-    def _stop(self, proc: subprocess.Popen[bytes], timeout: float) -> None:
-        try:
-            self.raw_rpc("<quit/>", timeout=5.0)
-        except (OSError, RealClientError):
-            pass
-        try:
-            proc.wait(timeout=timeout)
-            return
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self._kill()
+        if proc.poll() is None and not self._quit_sent:
+            self._quit_sent = True
+            try:
+                self.raw_rpc("<quit/>", timeout=5.0)
+            except (OSError, RealClientError):
+                proc.send_signal(signal.SIGTERM)
+        if wait:
+            _finish(proc, timeout)
 
     def _kill(self) -> None:
         proc = self._proc

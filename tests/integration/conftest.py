@@ -11,7 +11,8 @@ Fixtures (every test using one is marked ``realclient`` automatically):
                      starts a client; all of them stop at teardown.
 
 Each client has its own data dir (from ``tmp_path_factory``) and a free port; none touches the
-system service, port 31416 or ``/var/lib/boinc-client``. Without ``boinc``/``boinccmd`` these
+system service, port 31416 or ``/var/lib/boinc-client``. At teardown a client is asked to quit
+and the session waits for every exit at its end (each takes about a second). Without ``boinc``/``boinccmd`` these
 fixtures skip, except under ``CI=true``, where they fail.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.realclient import BOINC, BOINCCMD, RealClient, boinc_installed, seed_state
+from tests.realclient import BOINC, BOINCCMD, RealClient, boinc_installed, reap_clients, seed_state
 
 REALCLIENT_FIXTURES = frozenset({"real_client", "real_client_rw", "seeded_client", "seeded_client_rw", "make_client"})
 
@@ -53,10 +54,17 @@ def _starter(factory: pytest.TempPathFactory, stack: ExitStack) -> MakeClient:
         data_dir = factory.mktemp("boinc") / "data"
         info = seed_state(data_dir, n_tasks=n_tasks, seed=seed, **seed_kwargs) if seeded else None
         client = RealClient(data_dir, seed=info)
-        stack.callback(client.stop)
+        # ask it to quit at teardown without waiting the second it takes; _reap waits at the end
+        stack.callback(client.stop, wait=False)
         return client.start()
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reap() -> Iterator[None]:
+    yield
+    reap_clients()
 
 
 @pytest.fixture
