@@ -23,4 +23,20 @@ def test_guide_example_runs(real_client_rw: Any) -> None:
     assert lines[0] == "BOINC 7.20.5"
     assert lines[1] == "computing: never, network: never" or lines[1].startswith("computing: ")
     assert any(line.endswith("ready to run") for line in lines)
-    assert lines[-1].endswith(tuple("0123456789"))
+    assert lines[-2].startswith("1") or "messages, newest #" in lines[-2]
+    assert lines[-1].startswith("suspended because: ")
+
+
+def test_cluster_example_runs(make_client: Any) -> None:
+    a, b = make_client(seeded=False), make_client(seeded=False)
+    assert a.password == b.password
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLE.with_name("cluster.py")), a.password, f"{a.host}:{a.port}", f"{b.host}:{b.port}",
+         "127.0.0.1:9"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"{a.host}:{a.port}: 0 tasks, computing never" or "computing" in lines[0]
+    assert lines[2].startswith("127.0.0.1:9: unreachable")
+    assert lines[3] == "paused 2 of 3 hosts for 10 minutes"
