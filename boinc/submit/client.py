@@ -596,7 +596,8 @@ class BoincServer:
         Raises:
             SubmitError: an ``ERROR:`` reply, e.g. bad file number.
             HttpError: the file is still missing after the retries, or a bad reply.
-            TransportError: the server cannot be reached.
+            TransportError: the server cannot be reached, or the download broke off.
+            OSError: ``dest`` cannot be written.
         """
         query = P.output_query("result_file", self._auth, result_name=result_name, file_num=file_num)
         return self._download(query, Path(dest), f"{result_name}_{file_num}", zip_=False)
@@ -615,7 +616,8 @@ class BoincServer:
         Raises:
             SubmitError: an ``ERROR:`` reply, e.g. no canonical result yet.
             HttpError: the file is still missing after the retries, or a bad reply.
-            TransportError: the server cannot be reached.
+            TransportError: the server cannot be reached, or the download broke off.
+            OSError: ``dest`` cannot be written.
         """
         query = P.output_query("workunit_file", self._auth, wu_name=job_name, file_num=file_num)
         return self._download(query, Path(dest), f"{job_name}_{file_num}", zip_=False)
@@ -630,7 +632,8 @@ class BoincServer:
             SubmitError: an ``ERROR:`` reply.
             ProtocolError: the reply is no valid zip.
             HttpError: a bad reply.
-            TransportError: the server cannot be reached.
+            TransportError: the server cannot be reached, or the download broke off.
+            OSError: ``dest`` cannot be written.
         """
         query = P.output_query("workunit_files", self._auth, wu_id=job_id)
         return self._download(query, Path(dest), f"job_{job_id}.zip", zip_=True)
@@ -648,7 +651,8 @@ class BoincServer:
             SubmitError: an ``ERROR:`` reply.
             ProtocolError: the reply is no valid zip.
             HttpError: a bad reply.
-            TransportError: the server cannot be reached.
+            TransportError: the server cannot be reached, or the download broke off.
+            OSError: ``dest`` cannot be written.
         """
         query = P.output_query("batch_files", self._auth, batch_id=batch_id)
         return self._download(query, Path(dest), f"batch_{batch_id}.zip", zip_=True)
@@ -658,16 +662,19 @@ class BoincServer:
         for attempt in range(self.retries + 1):
             conn = self._connect()
             try:
-                conn.request("GET", f"{self._path}{P.OUTPUT_ENDPOINT}?{query}")
-                resp = conn.getresponse()
-                headers = {k.lower(): v for k, v in resp.getheaders()}
-                head = resp.read(_CHUNK) if resp.status == 200 else resp.read(65536)
+                try:
+                    conn.request("GET", f"{self._path}{P.OUTPUT_ENDPOINT}?{query}")
+                    resp = conn.getresponse()
+                    headers = {k.lower(): v for k, v in resp.getheaders()}
+                    head = resp.read(_CHUNK) if resp.status == 200 else resp.read(65536)
+                except (OSError, http.client.HTTPException) as net:
+                    raise _NetError(net) from net
                 retry = P.check_download(resp.status, headers, head, secret=self._auth)
                 if retry is None:
                     target = dest / (P.download_name(headers) or default_name) if dest.is_dir() else dest
-                    return _write_atomically(target, head, resp, zip_=zip_)
-            except (OSError, http.client.HTTPException) as exc:
-                raise self._transport_error(what, exc) from _cause(exc)
+                    return _write_atomically(target, head, resp, zip_=zip_, length=_length(headers))
+            except _NetError as wrapped:
+                raise self._transport_error(what, wrapped.exc) from _cause(wrapped.exc)
             finally:
                 conn.close()
             log.debug("%s: output not there yet (attempt %d)", what, attempt + 1)
@@ -676,15 +683,41 @@ class BoincServer:
         raise HttpError(404, f"{what}: the output file is still missing after {self.retries + 1} attempts")
 
 
-def _write_atomically(target: Path, head: bytes, resp: http.client.HTTPResponse, *, zip_: bool) -> Path:
+class _NetError(Exception):
+    """A network failure while a download is written (told apart from local file errors)."""
+
+    def __init__(self, exc: OSError | http.client.HTTPException) -> None:
+        super().__init__(type(exc).__name__)
+        self.exc = exc
+
+
+def _read(resp: http.client.HTTPResponse) -> bytes:
+    try:
+        return resp.read(_CHUNK)
+    except (OSError, http.client.HTTPException) as exc:
+        raise _NetError(exc) from exc
+
+
+def _length(headers: dict[str, str]) -> int | None:
+    try:
+        return int(headers["content-length"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _write_atomically(
+    target: Path, head: bytes, resp: http.client.HTTPResponse, *, zip_: bool, length: int | None
+) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(head)
             size = len(head)
-            while chunk := resp.read(_CHUNK):
+            while chunk := _read(resp):
                 f.write(chunk)
                 size += len(chunk)
+            if length is not None and size != length:  # read(amt) does not notice an early EOF
+                raise _NetError(http.client.IncompleteRead(b"", length - size))
             if zip_ and size == 0:
                 f.write(P.EMPTY_ZIP)  # get_output.php sends 0 bytes for a batch without outputs
             f.flush()

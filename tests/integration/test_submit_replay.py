@@ -10,6 +10,7 @@ import asyncio
 import io
 import logging
 import socket
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from boinc.errors import ConnectError, HttpError, ProtocolError, RpcTimeout, SubmitError
+from boinc.errors import ConnectError, HttpError, ProtocolError, RpcTimeout, SubmitError, TransportError
 from boinc.submit import AsyncBoincServer, BatchDesc, BatchState, BoincServer, FileDesc, JobDesc, JobParams
 from tests.submit_replay import AUTHENTICATOR, Canned, ReplayServer
 
@@ -587,3 +588,46 @@ def test_replay_compares_order_of_repeated_elements() -> None:
     assert compare_xml(swapped, recorded) == ["/q/job/n: 'y' != recorded 'x'", "/q/job/n: 'x' != recorded 'y'"]
     assert compare_xml(ET.fromstring("<q><a>1</a><b>0.5</b></q>"), recorded) == ["/q/job: sent 0, recorded 2"]
     assert compare_xml(ET.fromstring("<q><a>1</a><b>0.5</b><c>1</c><job/><job/></q>"), recorded)
+
+
+def test_abort_jobs_partial_failure_names_what_was_aborted(replay: ReplayServer) -> None:
+    body = (
+        b'<?xml version="1.0" encoding="ISO-8859-1" ?>\n<abort_jobs>\n<aborted job_a>\n<aborted job_b>\n'
+        b"<error>\n    <error_num>-1</error_num>\n    <error_msg>no job job_c</error_msg>\n</error>\n</abort_jobs>\n"
+    )
+    replay.expect(Canned(200, body, XML))
+    with pytest.raises(SubmitError) as info:
+        client(replay).abort_jobs(["job_a", "job_b", "job_c"])
+    assert info.value.error_msg == "no job job_c (aborted before the error: job_a, job_b)"
+    assert "<job_name>job_c</job_name>" in replay.requests[0]["request"]
+
+
+def test_download_into_a_missing_directory_is_a_local_error(replay: ReplayServer, tmp_path: Path) -> None:
+    replay.expect("get_output__result_file")
+    with pytest.raises(FileNotFoundError):
+        client(replay).get_output_file("fx_staged_r3_0_0", 0, tmp_path / "no" / "such" / "dir" / "o")
+
+
+def test_download_cut_short_leaves_nothing(tmp_path: Path) -> None:
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    port = srv.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = srv.accept()
+        conn.recv(65536)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+            b"Content-Disposition: attachment; filename=o\r\nContent-Length: 100000\r\n\r\npartial"
+        )
+        conn.close()
+        srv.close()
+
+    t = threading.Thread(target=serve)
+    t.start()
+    s = BoincServer(f"http://127.0.0.1:{port}/test/", AUTHENTICATOR, timeout=5)
+    with pytest.raises(TransportError, match="closed the connection early"):
+        s.get_output_file("r_0", 0, tmp_path / "o")
+    t.join()
+    assert list(tmp_path.iterdir()) == []
