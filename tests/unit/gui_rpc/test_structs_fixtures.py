@@ -569,3 +569,17 @@ def test_secrets_stay_out_of_repr() -> None:
     assert "sekrit123" not in repr(out)
     account = s.AccountIn(url="u", email_addr="e", passwd_hash="hash456", server_cookie="cookie789")
     assert "hash456" not in repr(account) and "cookie789" not in repr(account)
+
+
+def test_structs_all_is_the_union_of_the_modules() -> None:
+    import importlib
+
+    names: list[str] = []
+    for module in ("account", "app_config", "cc_config", "host", "messages", "prefs", "project", "proxy"):
+        names += importlib.import_module(f"boinc.gui_rpc.structs.{module}").__all__
+    for module in ("state", "stats", "status", "task", "transfer"):
+        names += importlib.import_module(f"boinc.gui_rpc.structs.{module}").__all__
+    assert sorted(s.__all__) == sorted(names)
+    assert len(set(names)) == len(names)
+    for name in s.__all__:
+        assert hasattr(s, name)
