@@ -636,6 +636,9 @@ def check_download(status: int, headers: dict[str, str], head: bytes, *, secret:
     if status == 404:
         return True
     if status in _REDIRECTS:
+        target = urllib.parse.urlsplit(headers.get("location", ""))
+        if target.scheme == "https":
+            raise HttpError(status, "get_output.php redirected to https: use the project's https URL")
         raise HttpError(status, "get_output.php redirected: a missing or non-numeric argument")
     text = redact(decode_bytes(head[:2000]).strip(), secret)
     if text.startswith("ERROR:"):

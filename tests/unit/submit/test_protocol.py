@@ -255,8 +255,10 @@ def test_check_download() -> None:
         P.check_download(200, {"content-type": "text/html"}, b"ERROR: bad authenticator")
     with pytest.raises(SubmitError, match="bad command"):
         P.check_download(200, {"content-type": "text/html"}, b"bad command")
-    with pytest.raises(HttpError, match="redirected"):
+    with pytest.raises(HttpError, match="missing or non-numeric argument"):
         P.check_download(302, {"location": "missing_arg_batch_id.html"}, b"")
+    with pytest.raises(HttpError, match="use the project's https URL"):
+        P.check_download(302, {"location": "https://h/p/get_output.php?cmd=x"}, b"")
     with pytest.raises(HttpError):
         P.check_download(500, {}, b"")
     with pytest.raises(HttpError, match="HTML page"):
