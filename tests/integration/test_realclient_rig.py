@@ -54,6 +54,7 @@ def test_fresh_client_answers(real_client: RealClient) -> None:
     out = boinccmd(real_client, "--client_version")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "Client version: 7.20.5"
+    assert _socket_peers(real_client.pid) <= {"127.0.0.1", "0.0.0.0"}
 
 
 def test_wrong_password_is_refused(real_client: RealClient) -> None:
