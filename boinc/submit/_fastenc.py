@@ -40,7 +40,12 @@ def _text(value: Any) -> str:
 def _inline_text(tp: type | None) -> str:
     """An expression for ``_text(v)`` with the declared type's common case inlined."""
     if tp is str:
-        return "(v if type(v) is str and _safe(v) else _text(v))"
+        # printable: no control character and no white space but ' ', so only
+        # '&', '<', '>' and a ' ' at either end would need escaping
+        return (
+            "(v if type(v) is str and v.isprintable() and '&' not in v and '<' not in v and '>' not in v"
+            " and v[:1] != ' ' and v[-1:] != ' ' else _text(v))"
+        )
     if tp is float:
         return "(repr(v) if type(v) is float else _text(v))"
     if tp is int:
@@ -57,8 +62,9 @@ def encoder_for(cls: type) -> Encoder:
 
 
 def _compile(cls: type) -> Encoder:
+    # Nested structs are compiled first (the engine's plans are never recursive).
     plan = plan_for(cls)
-    ns: dict[str, Any] = {"_text": _text, "_safe": _SAFE.fullmatch, "str": str, "float": float, "int": int}
+    ns: dict[str, Any] = {"_text": _text}
     lines = ["def enc(a, o):"]
     for i, fp in enumerate(plan.fields):
         ns[f"d{i}"] = fp.default
@@ -79,10 +85,10 @@ def _compile(cls: type) -> Encoder:
             lines.append(f"{ind}a({f'<{tag}>'!r} + v + {f'</{tag}>' + chr(10)!r})")
         elif fp.kind is Kind.STRUCT:
             assert fp.sub is not None
-            ns[f"s{i}"] = fp.sub.cls
+            ns[f"e{i}"] = encoder_for(fp.sub.cls)
             lines.append(f"{ind}if v is not None:")
             lines.append(f"{ind}    a({f'<{tag}>' + chr(10)!r})")
-            lines.append(f"{ind}    _enc(s{i})(a, v)")
+            lines.append(f"{ind}    e{i}(a, v)")
             lines.append(f"{ind}    a({f'</{tag}>' + chr(10)!r})")
         else:  # LIST or WRAPPER
             item = fp.item_tag if fp.kind is Kind.WRAPPER else tag
@@ -99,8 +105,8 @@ def _compile(cls: type) -> Encoder:
                     lines.append(f"{ind}        if x is not None:")
                     lines.append(f"{ind}            a({f'<{item}>'!r} + _text(x) + {f'</{item}>' + chr(10)!r})")
             else:
-                ns[f"s{i}"] = fp.sub.cls
-                lines.append(f"{ind}    e = _enc(s{i})")
+                ns[f"e{i}"] = encoder_for(fp.sub.cls)
+                lines.append(f"{ind}    e = e{i}")
                 lines.append(f"{ind}    for x in v:")
                 lines.append(f"{ind}        a({f'<{item}>' + chr(10)!r})")
                 lines.append(f"{ind}        e(a, x)")
@@ -109,7 +115,6 @@ def _compile(cls: type) -> Encoder:
                 lines.append(f"{ind}a({f'</{tag}>' + chr(10)!r})")
     if len(lines) == 1:
         lines.append("    pass")
-    ns["_enc"] = encoder_for
     exec(compile("\n".join(lines), f"<boinc.submit encoder of {cls.__name__}>", "exec"), ns)
     enc: Encoder = ns["enc"]
     return enc
