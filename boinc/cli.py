@@ -255,12 +255,21 @@ class Session:
 
 
 def _show(
-    request: str, printer: Callable[[str, Format], Iterable[str]], checks_auth: bool = False
+    request: str, printer: Callable[[str, Format], Iterable[str]], checks_auth: bool = False, requires: str = ""
 ) -> Callable[[Session, list[str]], int]:
+    """A read command: send ``request``, print the reply.
+
+    ``checks_auth``: an ``<unauthorized/>`` reply is -155 (only ``get_state`` and
+    ``get_host_info`` check, in the C++); ``requires``: the reply element whose
+    absence is ``ERR_XML_PARSE``, as for the C++ parsers that look for their end tag.
+    """
+
     def run(session: Session, args: list[str]) -> int:
         reply = session.call(request)
         if checks_auth and "<unauthorized/>" in reply:
             return ERR_AUTHENTICATOR
+        if requires and f"</{requires}>" not in reply:
+            return ERR_XML_PARSE
         session.out(printer(reply, session.format))
         return 0
 
@@ -270,6 +279,16 @@ def _show(
 def _simple(request: str) -> Callable[[Session, list[str]], int]:
     def run(session: Session, args: list[str]) -> int:
         return session.simple(request)
+
+    return run
+
+
+def _sent(request: str) -> Callable[[Session, list[str]], int]:
+    """A request whose reply the C++ does not read (``network_available``): only the transport can fail."""
+
+    def run(session: Session, args: list[str]) -> int:
+        session.call(request)
+        return 0
 
     return run
 
@@ -610,7 +629,10 @@ COMMANDS: tuple[Command, ...] = (
                 "attach", [_URL, Arg("name"), Arg("passwd")], "attach to account manager", _acct_mgr_attach
             ),
             "info": Command(
-                "info", [], "show current account manager info", _show("<acct_mgr_info/>\n", fmt.format_acct_mgr_info)
+                "info",
+                [],
+                "show current account manager info",
+                _show("<acct_mgr_info/>\n", fmt.format_acct_mgr_info, requires="acct_mgr_info"),
             ),
             "sync": Command("sync", [], "synchronize with acct mgr", _acct_mgr_sync),
             "detach": Command("detach", [], "detach from acct mgr", _acct_mgr_detach),
@@ -632,7 +654,10 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("--get_app_config", [_URL], "show app config for given project", _get_app_config),
     Command(
-        "--get_cc_status", [], "show run modes and suspend reasons", _show("<get_cc_status/>\n", fmt.format_cc_status)
+        "--get_cc_status",
+        [],
+        "show run modes and suspend reasons",
+        _show("<get_cc_status/>\n", fmt.format_cc_status, requires="cc_status"),
     ),
     Command(
         "--get_daily_xfer_history",
@@ -645,7 +670,10 @@ COMMANDS: tuple[Command, ...] = (
         "--get_file_transfers", [], "show file transfers", _show("<get_file_transfers/>\n", fmt.format_file_transfers)
     ),
     Command(
-        "--get_host_info", [], "show host hardware and OS", _show("<get_host_info/>\n", fmt.format_host_info, True)
+        "--get_host_info",
+        [],
+        "show host hardware and OS",
+        _show("<get_host_info/>\n", fmt.format_host_info, True, "host_info"),
     ),
     Command(
         "--get_message_count",
@@ -668,7 +696,12 @@ COMMANDS: tuple[Command, ...] = (
         "show the master URLs of attached projects",
         _show("<get_project_status/>\n", fmt.format_project_urls),
     ),
-    Command("--get_proxy_settings", [], "show proxy settings", _show("<get_proxy_settings/>\n", fmt.format_proxy_info)),
+    Command(
+        "--get_proxy_settings",
+        [],
+        "show proxy settings",
+        _show("<get_proxy_settings/>\n", fmt.format_proxy_info, requires="proxy_info"),
+    ),
     Command(
         "--get_simple_gui_info",
         [],
@@ -699,7 +732,7 @@ COMMANDS: tuple[Command, ...] = (
         "--network_available",
         [],
         "retry deferred network communication",
-        _simple("<network_available/>\n"),
+        _sent("<network_available/>\n"),
     ),
     Command(
         "--project",
