@@ -631,3 +631,17 @@ def test_download_cut_short_leaves_nothing(tmp_path: Path) -> None:
         s.get_output_file("r_0", 0, tmp_path / "o")
     t.join()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_stage_works_around_the_delete_time_update_bug(replay: ReplayServer, tmp_path: Path) -> None:
+    paths = write_staged(tmp_path)
+    failed = (
+        b"<query_files>\n<error>\n<error_num>-1</error_num>\n"
+        b"<error_msg>job_file->update() failed: </error_msg>\n</error>\n</query_files>\n"
+    )
+    present = b"<query_files>\n<absent_files>\n</absent_files>\n</query_files>\n"
+    replay.expect(Canned(200, failed, XML), Canned(200, present, XML))
+    staged = client(replay).stage_files(paths, delete_time=1795401584)
+    assert [f.uploaded for f in staged] == [False, False]
+    assert "<delete_time>1795401584</delete_time>" in replay.requests[0]["request"]
+    assert "<delete_time>0</delete_time>" in replay.requests[1]["request"]
