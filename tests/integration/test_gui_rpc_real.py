@@ -230,19 +230,23 @@ def test_file_transfer_ops(own: Any) -> None:
         rpc.file_transfer_op((transfers[0].project_url, "no_such_file"), "abort")
 
 
-def test_modes_with_duration(own: Any) -> None:
-    _client, rpc = own
-    rpc.set_run_mode(RunMode.AUTO, 3600)
-    rpc.set_gpu_mode(RunMode.ALWAYS)
-    rpc.set_network_mode(RunMode.NEVER, 60)
-    status = rpc.get_cc_status()
-    assert status.task_mode == RunMode.AUTO and status.task_mode_perm == RunMode.NEVER
-    assert 3500 < status.task_mode_delay <= 3600
-    assert status.gpu_mode == RunMode.ALWAYS
-    rpc.set_run_mode(RunMode.RESTORE)
-    assert rpc.get_cc_status().task_mode == RunMode.NEVER
-    with pytest.raises(ValueError, match="run mode"):
-        rpc.set_run_mode(9)
+def test_modes_with_duration(real_client_rw: Any) -> None:
+    # A fresh client: a seeded one runs with --exit_before_start and would exit
+    # as soon as a mode lets it start a task.
+    with connect(real_client_rw) as rpc:
+        rpc.set_run_mode(RunMode.NEVER)
+        rpc.set_run_mode(RunMode.AUTO, 3600)
+        rpc.set_gpu_mode(RunMode.ALWAYS)
+        rpc.set_network_mode(RunMode.NEVER, 60)
+        status = rpc.get_cc_status()
+        assert status.task_mode == RunMode.AUTO and status.task_mode_perm == RunMode.NEVER
+        assert 3500 < status.task_mode_delay <= 3600
+        assert status.gpu_mode == RunMode.ALWAYS
+        assert status.network_mode == RunMode.NEVER and 0 < status.network_mode_delay <= 60
+        rpc.set_run_mode(RunMode.RESTORE)
+        assert rpc.get_cc_status().task_mode == RunMode.NEVER
+        with pytest.raises(ValueError, match="run mode"):
+            rpc.set_run_mode(9)
 
 
 def test_prefs_override_round_trip(own: Any) -> None:
