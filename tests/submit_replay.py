@@ -349,7 +349,11 @@ class ReplayServer:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 ctype = self.headers.get("Content-Type", "")
-                form: dict[str, Any] = {"content_type": ctype, "size": length}
+                form: dict[str, Any] = {
+                    "content_type": ctype,
+                    "size": length,
+                    "user_agent": self.headers.get("User-Agent", ""),
+                }
                 if ctype.startswith("multipart/form-data"):
                     files = []
                     for name, filename, data in parse_multipart(ctype, body):

@@ -25,6 +25,7 @@ from typing import Final
 
 import attrs
 
+from .. import __version__
 from ..errors import (
     ConnectError,
     ConnectionClosed,
@@ -54,6 +55,7 @@ log = logging.getLogger("boinc.submit")
 DEFAULT_TIMEOUT: Final = 300.0
 _CHUNK: Final = 1 << 20
 _SMALL_BODY: Final = 1 << 20
+_USER_AGENT: Final = f"boinc-python/{__version__} (remote job submission)"
 _PathLike = str | os.PathLike[str]
 
 
@@ -185,7 +187,7 @@ class BoincServer:
                 "POST",
                 self._path + endpoint,
                 body=payload,
-                headers={"Content-Type": body.content_type, "Content-Length": str(size)},
+                headers={"Content-Type": body.content_type, "Content-Length": str(size), "User-Agent": _USER_AGENT},
             )
             resp = conn.getresponse()
             data = resp.read()
@@ -663,7 +665,7 @@ class BoincServer:
             conn = self._connect()
             try:
                 try:
-                    conn.request("GET", f"{self._path}{P.OUTPUT_ENDPOINT}?{query}")
+                    conn.request("GET", f"{self._path}{P.OUTPUT_ENDPOINT}?{query}", headers={"User-Agent": _USER_AGENT})
                     resp = conn.getresponse()
                     headers = {k.lower(): v for k, v in resp.getheaders()}
                     head = resp.read(_CHUNK) if resp.status == 200 else resp.read(65536)

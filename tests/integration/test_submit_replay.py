@@ -290,6 +290,7 @@ def test_recorded_exchange(replay: ReplayServer, name: str) -> None:
     result = call(client(replay))
     assert check(result), result
     assert replay.served == [name]
+    assert replay.requests[0].get("user_agent", "boinc-python/").startswith("boinc-python/")
 
 
 @pytest.mark.parametrize("name", sorted(FAILING))
