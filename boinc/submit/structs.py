@@ -218,6 +218,11 @@ class JobDesc:
 
     Templates are the inner XML of ``<input_template>``/``<output_template>``
     (a whole element is accepted and unwrapped), as :class:`Templates` holds them.
+    There is no ``target_team``: the server passes it to create_work, which
+    rejects it, so every job of the batch would fail.
+
+    Raises:
+        ValueError: a name with white space, or a command line with ``"`` or a line break.
     """
 
     #: the job (workunit) name; globally unique, no spaces. ``None``: the server makes one
