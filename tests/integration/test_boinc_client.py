@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,3 +176,25 @@ def test_run_mode_words() -> None:
         run_mode("sometimes")
     with pytest.raises(ValueError):
         run_mode(7)
+
+
+def test_guide_example_runs(seeded_client_rw: RealClient) -> None:
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "managing_a_host.py"
+    env = {
+        **os.environ,
+        "BOINC_HOST": f"127.0.0.1:{seeded_client_rw.port}",
+        "BOINC_PASSWORD": seeded_client_rw.password,
+    }
+    done = subprocess.run(
+        [sys.executable, str(example)], capture_output=True, text=True, timeout=120, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"BOINC 7.20.5 at 127.0.0.1:{seeded_client_rw.port}"
+    assert lines[-3].startswith("computing: never for 60 more minutes") or lines[-3].startswith(
+        "computing: never for 59"
+    )
+    assert lines[-2] == "attached to 4 projects"
+    assert lines[-1].startswith("read the event log up to message ")
+    with _client(seeded_client_rw) as client:
+        assert client.cc_status().gpu_mode == RunMode.NEVER
