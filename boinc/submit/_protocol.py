@@ -28,10 +28,9 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from .._xml import decode, decode_bytes, find_element, iter_elements, xml_field
+from .._xml import decode, decode_bytes, encode_into, find_element, iter_elements, xml_field
 from .._xml.decode import decode_element
 from ..errors import HttpError, ProtocolError, ReplyParseError, SubmitError
-from ._fastenc import fast_encode_into
 from .structs import (
     Batch,
     BatchDesc,
@@ -171,10 +170,10 @@ PING_XML: Final = b"<ping> </ping>\n"  # an empty <ping/> is "false" to PHP: the
 def encode_request(obj: object, op: str) -> bytes:
     """The XML document of a request struct, as UTF-8 bytes.
 
-    The engine's encoder, compiled per class (:mod:`._fastenc`): the same bytes, faster.
+    Written by the XML engine's compiled per-class encoders.
     """
     out: list[str] = []
-    fast_encode_into(out, obj, op)
+    encode_into(out, obj, op)
     return "".join(out).encode("utf-8")
 
 

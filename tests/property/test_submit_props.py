@@ -13,7 +13,6 @@ from boinc._xml import decode, encode
 from boinc.errors import BoincError
 from boinc.submit import BatchDesc, FileDesc, JobDesc, JobParams
 from boinc.submit import _protocol as P
-from boinc.submit._fastenc import fast_encode_into
 from tests.strategies import equal, floats, ints, text
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "submit"
@@ -87,13 +86,6 @@ def test_request_bytes_round_trip(desc: BatchDesc, auth: str) -> None:
     req = P.BatchRequest(authenticator=auth, batch=desc)
     data = P.encode_request(req, "submit_batch")
     assert equal(decode(P.BatchRequest, data, "submit_batch"), req)
-
-
-@given(batch_descs)
-def test_compiled_encoder_matches_the_engine(desc: BatchDesc) -> None:
-    out: list[str] = []
-    fast_encode_into(out, desc, "batch")
-    assert "".join(out) == encode(desc, "batch")
 
 
 PARSERS: dict[str, Callable[[str], Any]] = {
