@@ -55,12 +55,28 @@ def _inline_text(tp: type | None) -> str:
     return "_text(v)"
 
 
+_COMPILING: set[type] = set()
+
+
 def encoder_for(cls: type) -> Encoder:
     """The compiled encoder of struct ``cls`` (made once, then cached)."""
     enc = _ENCODERS.get(cls)
     if enc is None:
-        enc = _ENCODERS[cls] = _compile(cls)
+        _COMPILING.add(cls)
+        try:
+            enc = _ENCODERS[cls] = _compile(cls)
+        finally:
+            _COMPILING.discard(cls)
     return enc
+
+
+def _sub_encoder(ns: dict[str, Any], name: str, cls: type) -> str:
+    """An expression for the encoder of a nested struct: bound now, or looked up late for a recursive one."""
+    if cls in _COMPILING:
+        ns[name] = cls
+        return f"_enc({name})"
+    ns[name] = encoder_for(cls)
+    return name
 
 
 def _open(tag: str) -> str:
@@ -94,10 +110,10 @@ def _compile(cls: type) -> Encoder:
             lines.append(f"{ind}a({_open(tag)} + v + {_line(f'</{tag}>')})")
         elif fp.kind is Kind.STRUCT:
             assert fp.sub is not None
-            ns[f"s{i}"] = fp.sub.cls
+            sub = _sub_encoder(ns, f"s{i}", fp.sub.cls)
             lines.append(f"{ind}if v is not None:")
             lines.append(f"{ind}    a({_line(f'<{tag}>')})")
-            lines.append(f"{ind}    _enc(s{i})(a, v)")
+            lines.append(f"{ind}    {sub}(a, v)")
             lines.append(f"{ind}    a({_line(f'</{tag}>')})")
         else:  # LIST or WRAPPER
             wrapper = fp.kind is Kind.WRAPPER
@@ -112,9 +128,9 @@ def _compile(cls: type) -> Encoder:
                 lines.append(f"{ind}    if v is not None:")
                 lines.append(f"{ind}        a({_open(item)} + _text(v) + {_line(f'</{item}>')})")
             else:
-                ns[f"s{i}"] = fp.sub.cls
+                sub = _sub_encoder(ns, f"s{i}", fp.sub.cls)
                 lines.append(f"{ind}    a({_line(f'<{item}>')})")
-                lines.append(f"{ind}    _enc(s{i})(a, v)")
+                lines.append(f"{ind}    {sub}(a, v)")
                 lines.append(f"{ind}    a({_line(f'</{item}>')})")
             if wrapper:
                 lines.append(f"{ind}a({_line(f'</{tag}>')})")
