@@ -4,7 +4,8 @@ Seeds a real client with 10,000 tasks (``tests.realclient``), then times
 ``boinc --get_tasks`` / ``--get_state`` and ``boinccmd`` with the same
 arguments, alternating, over several runs; prints the medians and the ratio
 (``boinc`` / ``boinccmd``; the target is 1.0 or less). Also checks that both
-printed the same number of bytes. Run from the repository root::
+printed the same number of bytes. ``boinc`` runs as installed: with its byte
+code cached, whatever ``PYTHONDONTWRITEBYTECODE`` says. Run from the repository root::
 
     python bench/cli.py [--tasks 10000] [--runs 7]
 """
@@ -12,6 +13,7 @@ printed the same number of bytes. Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -24,10 +26,14 @@ sys.path.insert(0, str(ROOT))
 
 from tests.realclient import BOINCCMD, RealClient, seed_state  # noqa: E402
 
+#: as installed: byte code cached (an environment may set PYTHONDONTWRITEBYTECODE, which would make
+#: every run compile the package from source)
+_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
+
 
 def _time(cmd: list[str], cwd: Path) -> tuple[float, int]:
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False, env=_ENV)
     return time.perf_counter() - start, len(done.stdout)
 
 

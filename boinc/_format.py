@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from typing import Final
+
+# The typing names are only annotations here: not importing typing keeps the command's start-up short.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Final
 
 __all__ = [
     "FORMAT_7_20",
@@ -621,8 +625,13 @@ def format_results(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_tasks``: ``RESULTS::print``."""
     _CTIMES.clear()  # the time zone may have changed since the last call
     yield "\n======== Tasks ========\n"
+    scalars = _SCALAR.findall
     for n, block in enumerate(_blocks(text, "result"), 1):
-        yield f"{n}) -----------\n{_result(_Item(block), fmt)}"
+        try:
+            printed = _result_text(dict(scalars(block)), block, fmt, "")
+        except ValueError:
+            printed = _result(_Item(block), fmt)
+        yield f"{n}) -----------\n{printed}"
 
 
 def format_simple_gui_info(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:

@@ -20,7 +20,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Final
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported on the command's path
+    from typing import Final
 
 __all__ = [
     "GUI_RPC_PASSWD_FILE",

@@ -26,10 +26,13 @@ import os
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
 
 from . import _format as fmt
 from ._format import Format, boincerror, canonicalize_master_url, parse_reply, time_to_string
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported on the command's path
+    from collections.abc import Callable, Iterable, Sequence
 
 __all__ = ["COMMANDS", "Arg", "Command", "main", "reference_rst", "usage_text"]
 
