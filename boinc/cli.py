@@ -1008,6 +1008,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        # the reader went away (``boinc --get_tasks | head``): stop quietly, as boinccmd does
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
         return 1
     except Exception as exc:  # the command must never print a traceback
         password = next((args[i + 1] for i in range(len(args) - 1) if args[i] == "--passwd"), None)
