@@ -49,7 +49,12 @@ def main() -> int:
         info = seed_state(data_dir, n_tasks=options.tasks)
         with RealClient(data_dir, seed=info, start_timeout=300) as client:
             common = ["--host", f"{client.host}:{client.port}", "--passwd", client.password]
-            ours = [sys.executable, "-m", "boinc", *common]
+            script = Path(sys.executable).with_name("boinc")  # the console script, as users run it
+            ours = [
+                str(script) if script.exists() else sys.executable,
+                *([] if script.exists() else ["-m", "boinc"]),
+                *common,
+            ]
             theirs = [BOINCCMD, *common]
             print(f"{options.tasks} tasks, {options.runs} runs, medians of whole processes")
             print(f"{'verb':<16} {'boinccmd':>10} {'boinc':>10} {'ratio':>7}  output bytes")
