@@ -536,6 +536,15 @@ _RESULT_FLOATS: Final = (
 )  # fmt: skip
 
 
+_RESULT_STRINGS: Final = ("name", "wu_name", "project_url", "resources")
+#: only the values a task's print uses: a smaller dict, read faster (``--get_tasks`` of 10,000 tasks)
+_RESULT_SCALAR: Final = re.compile(
+    "<("
+    + "|".join(sorted((*_RESULT_STRINGS, *_RESULT_INTS, *_RESULT_FLOATS), key=len, reverse=True))
+    + r")>([^<]*)</\1>"
+)
+
+
 def _result(r: _Item, fmt: Format, project_name: str = "") -> str:
     try:
         return _result_text(r.d, r.block, fmt, project_name)
@@ -625,7 +634,7 @@ def format_results(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_tasks``: ``RESULTS::print``."""
     _CTIMES.clear()  # the time zone may have changed since the last call
     yield "\n======== Tasks ========\n"
-    scalars = _SCALAR.findall
+    scalars = _RESULT_SCALAR.findall
     for n, block in enumerate(_blocks(text, "result"), 1):
         try:
             printed = _result_text(dict(scalars(block)), block, fmt, "")
