@@ -940,8 +940,8 @@ def format_client_version(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]
 
 
 def format_host_info(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
-    """``--get_host_info``: ``HOST_INFO::print`` (GPU lines are not ported)."""
-    rest, _ = _cut(text, "coprocs")
+    """``--get_host_info``: ``HOST_INFO::print``, GPUs included."""
+    rest, coprocs = _cut(text, "coprocs")
     h = _Item(rest)
     yield (
         f"  timezone: {h.i('timezone')}\n"
@@ -960,6 +960,74 @@ def format_host_info(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:
         f"  disk size: {h.f('d_total'):f}\n"
         f"  disk free: {h.f('d_free'):f}\n"
     )
+    if coprocs:
+        yield from _gpu_lines(coprocs[-1])
+
+
+def _opencl_line(block: str, vendor: str, peak_flops: float, available_ram: float) -> str:
+    """``OPENCL_DEVICE_PROP::description`` of a GPU the client uses."""
+    o = _Item(block)
+    device_version = o.s("opencl_device_version")
+    if len(device_version) > 1 and device_version.endswith(" "):
+        device_version = device_version[:-1]
+    return (
+        f"    OpenCL: {vendor} {o.i('device_num')}: {o.s('name')[:64]} (driver version "
+        f"{o.s('opencl_driver_version')[:64]}, device version {device_version[:64]}, "
+        f"{o.f('global_mem_size') / MEGA:.0f}MB, {available_ram / MEGA:.0f}MB available, "
+        f"{peak_flops / 1e9:.0f} GFLOPS peak)\n"
+    )
+
+
+def _gpu_lines(coprocs: str) -> Iterator[str]:
+    """``HOST_INFO::print``'s GPU lines (7.20.5: sizes in MB; a zero peak is not estimated)."""
+    for block in _blocks(coprocs, "coproc_cuda")[-1:]:
+        rest, opencl = _cut(block, "coproc_opencl")
+        c = _Item(rest)
+        count = c.i("count")
+        if not count:
+            continue
+        total = c.f("totalGlobalMem")
+        available, peak = c.f("available_ram") or total, c.f("peak_flops")
+        drv, cuda = c.i("drvVersion"), c.i("cudaVersion")
+        driver = f"{drv // 100}.{drv % 100:02d}" if drv else "unknown"
+        cuda_version = f"{cuda // 1000}.{cuda % 1000 // 10}" if cuda else "unknown"
+        yield (
+            f"  NVIDIA GPU: {c.s('name')} (driver version {driver}, CUDA version {cuda_version}, "
+            f"compute capability {c.i('major')}.{c.i('minor')}, {total / MEGA:.0f}MB, "
+            f"{available / MEGA:.0f}MB available, {peak / 1e9:.0f} GFLOPS peak)\n"
+        )
+        if count > 1:
+            yield f"    Count: {count}\n"
+        if c.b("have_opencl"):
+            yield _opencl_line(opencl[-1] if opencl else "", "NVIDIA", peak, available)
+    for block in _blocks(coprocs, "coproc_ati")[-1:]:
+        rest, opencl = _cut(block, "coproc_opencl")
+        a = _Item(rest)
+        count = a.i("count")
+        if not count:
+            continue
+        local_ram = a.i("localRAM")
+        available, peak = a.f("available_ram") or local_ram * MEGA, a.f("peak_flops")
+        yield (
+            f"  AMD GPU: {a.s('name')} (CAL version {a.s('CALVersion')}, {local_ram % (1 << 32)}MB, "
+            f"{available / MEGA:.0f}MB available, {peak / 1e9:.0f} GFLOPS peak)\n"
+        )
+        if count > 1:
+            yield f"    Count: {count}\n"
+        if a.b("have_opencl"):
+            yield _opencl_line(opencl[-1] if opencl else "", "AMD", peak, available)
+    for block in _blocks(coprocs, "coproc_intel_gpu")[-1:]:
+        rest, opencl = _cut(block, "coproc_opencl")
+        g = _Item(rest)
+        count = g.i("count")
+        if not count:
+            continue
+        yield "  Intel GPU\n"
+        if count > 1:
+            yield f"    Count: {count}\n"
+        if g.b("have_opencl"):
+            prop = opencl[-1] if opencl else ""
+            yield _opencl_line(prop, "Intel GPU", g.f("peak_flops"), _Item(prop).f("global_mem_size"))
 
 
 def format_proxy_info(text: str, fmt: Format = FORMAT_7_20) -> Iterator[str]:

@@ -72,7 +72,16 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_every_golden_file_is_a_case() -> None:
-    assert len(CASES) == len(list(GOLDEN.glob("*.txt"))) >= 25
+    assert len(CASES) + 1 == len(list(GOLDEN.glob("*.txt"))) >= 25  # + get_host_info_gpus
+
+
+def test_gpu_lines_of_host_info(utc: None, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    reply = (GOLDEN / "get_host_info_gpus.xml").read_bytes()
+    with FakePeer({"get_host_info": reply}) as peer:
+        assert cli.main(["--host", f"127.0.0.1:{peer.port}", "--passwd", "secret", "--get_host_info"]) == 0
+    out = capsysbinary.readouterr().out
+    assert out == (GOLDEN / "get_host_info_gpus.txt").read_bytes()
+    assert b"  NVIDIA GPU: " in out and b"    Count: 2\n" in out and b"  Intel GPU\n" in out
 
 
 @pytest.mark.parametrize(("name", "args", "reply", "status"), CASES, ids=[c[0] for c in CASES])
