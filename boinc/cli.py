@@ -501,8 +501,11 @@ def _acct_mgr_do_rpc(session: Session, url: str | None, name: str = "", passwd: 
             f"<acct_mgr_rpc>\n<url>{_escape(url)}</url>\n<name>{_escape(name)}</name>\n"
             f"<password>{_escape(passwd)}</password>\n</acct_mgr_rpc>\n"
         )
-    if session.simple(request):
-        return
+    try:
+        if session.simple(request):
+            return
+    except _RpcFailure:
+        return  # boinccmd's acct_mgr_do_rpc keeps this error to itself (exit status 0)
 
     def done(reply: str) -> None:
         messages = fmt.acct_mgr_messages(reply)
@@ -582,7 +585,10 @@ def _account(tag: str, with_name: bool) -> Callable[[Session, list[str]], int]:
             lines.append(f"<user_name>{_escape(args[3])}</user_name>\n<team_name></team_name>\n")
         else:
             lines.append("<ldap_auth>0</ldap_auth>\n")
-        retval = session.simple(f"<{tag}>\n{''.join(lines)}</{tag}>\n")
+        try:
+            retval = session.simple(f"<{tag}>\n{''.join(lines)}</{tag}>\n")
+        except _RpcFailure as failure:
+            retval = failure.code
         session.out([f"status: {boincerror(retval)}\n"])
         if retval:
             return retval

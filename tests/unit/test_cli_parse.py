@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,32 @@ def test_the_cli_path_does_not_import_the_gui_rpc_package() -> None:
     code = "import sys, boinc.cli; print('boinc.gui_rpc' in sys.modules, 'attrs' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def _hang_up_on(tag: str) -> Callable[[socket.socket, bytes], bool]:
+    def misbehave(conn: socket.socket, request: bytes) -> bool:
+        return f"<{tag}".encode() in request
+
+    return misbehave
+
+
+@pytest.mark.parametrize(
+    ("tag", "args", "status", "out", "err"),
+    [
+        # what boinccmd 7.20.5 prints when the client hangs up on that request
+        ("lookup_account", ["--lookup_account", "http://x/", "a@b", "pw"], 154, b"status: read() failed\n",
+         b"Operation failed: read() failed\n"),
+        ("acct_mgr_rpc", ["--acct_mgr", "attach", "http://x/", "n", "p"], 0, b"",
+         b"Can't get alerts from client: read() failed\n"),
+        ("get_state", ["--get_state"], 154, b"", b"Operation failed: read() failed\n"),
+        ("project_attach", ["--project_attach", "http://x/", "k"], 154, b"",
+         b"Can't get alerts from client: read() failed\nOperation failed: read() failed\n"),
+        ("get_project_config", ["--get_project_config", "http://x/"], 154, b"", b"Operation failed: read() failed\n"),
+    ],
+)  # fmt: skip
+def test_a_client_hanging_up(
+    capsysbinary: pytest.CaptureFixture[bytes], tag: str, args: list[str], status: int, out: bytes, err: bytes
+) -> None:
+    with FakePeer({}, misbehave=_hang_up_on(tag)) as peer:
+        code = cli.main(["--host", f"127.0.0.1:{peer.port}", "--passwd", "secret", *args])
+    assert (code, *capsysbinary.readouterr()) == (status, out, err)
