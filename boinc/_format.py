@@ -32,6 +32,8 @@ __all__ = [
     "Format",
     "acct_mgr_messages",
     "boincerror",
+    "c_float",
+    "c_int",
     "canonicalize_master_url",
     "format_account_out",
     "format_acct_mgr_info",
@@ -163,27 +165,21 @@ class _Item:
         value = self.d.get(key)
         if not value:
             return 0
-        try:
-            return int(value)
-        except ValueError:
-            return _atoi(value)
+        number = c_int(value)
+        return 0 if number is None else number
 
     def f(self, key: str) -> float:
         value = self.d.get(key)
         if not value:
             return 0.0
-        try:
-            return float(value)
-        except ValueError:
-            return 0.0
+        number = c_float(value)
+        return 0.0 if number is None else number
 
     def b(self, key: str) -> bool:
         value = self.d.get(key)
         if value is not None:
-            try:
-                return int(value) != 0
-            except ValueError:
-                return False
+            number = c_int(value, wrap=False)
+            return number is not None and number != 0
         return f"<{key}/>" in self.block or f"<{key} />" in self.block
 
     def has(self, tag: str) -> bool:
@@ -200,6 +196,42 @@ def _text(block: str, tag: str) -> str:
         end = value.find("]]>")
         return value[9 : end if end >= 0 else len(value)].strip(_WS)
     return _unescape(value)
+
+
+_C_INT: Final = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+
+
+def c_int(text: str, wrap: bool = True) -> int | None:
+    """``XML_PARSER::parse_int``: ``strtol(text, 0)`` over the whole (trimmed) text, cast to a C ``int``.
+
+    Returns None where the C++ rejects the value (and keeps its default): not an
+    integer in full, or beyond a C ``long``.
+    """
+    text = text.strip(_WS)
+    if not _C_INT.fullmatch(text):
+        return None
+    digits = text.lstrip("+-")
+    if digits[:2] in ("0x", "0X"):
+        number = int(digits, 16)
+    elif len(digits) > 1 and digits[0] == "0":
+        number = int(digits, 8)
+    else:
+        number = int(digits)
+    if text[0] == "-":
+        number = -number
+    if not -(1 << 63) <= number < (1 << 63):
+        return None
+    return ((number + (1 << 31)) % (1 << 32)) - (1 << 31) if wrap else number
+
+
+def c_float(text: str) -> float | None:
+    """``XML_PARSER::parse_double``: ``strtod`` over the whole (trimmed) text; None where the C++ rejects it."""
+    if "_" in text:
+        return None
+    try:
+        return float(text.strip(_WS))
+    except ValueError:
+        return None
 
 
 def _atoi(text: str) -> int:
@@ -521,7 +553,10 @@ def _str(value: str | None) -> str:
 def _flag(d: dict[str, str], block: str, key: str) -> bool:
     value = d.get(key)
     if value is not None:
-        return int(value) != 0
+        if value.isdigit():
+            return int(value) != 0
+        number = c_int(value, wrap=False)
+        return number is not None and number != 0
     return f"<{key}/>" in block
 
 

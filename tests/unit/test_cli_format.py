@@ -125,8 +125,23 @@ def test_7_20_prints_the_completion_time_twice(utc: None) -> None:
 def test_a_malformed_number_reads_as_c_does() -> None:
     block = "<result>\n<name>t</name>\n<state>2x</state>\n<scheduler_state>junk</scheduler_state>\n</result>"
     text = _text(F.format_results(f"<results>\n{block}\n</results>"))
-    assert "   state: downloaded\n" in text  # strtol-like: 2
+    assert "   state: new\n" in text  # the C++ rejects a number that is not whole, keeping 0
     assert "   scheduler state: uninitialized\n" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("12", 12), (" -7 ", -7), ("0x1F", 31), ("010", 8), ("2x", None), ("1.5", None), ("", None), ("1_0", None),
+     ("4294967297", 1), ("99999999999999999999", None)],
+)  # fmt: skip
+def test_c_int_is_strtol_over_the_whole_value(text: str, value: int | None) -> None:
+    assert F.c_int(text) == value
+
+
+def test_c_float() -> None:
+    assert F.c_float(" 1.5e3 ") == 1500.0
+    assert F.c_float("1.5x") is None
+    assert F.c_float("1_0.5") is None
 
 
 def test_strings_are_unescaped_once_and_names_twice() -> None:
