@@ -189,7 +189,8 @@ class Session:
         sock = self._sock
         if sock is None:
             raise _RpcFailure(-103)
-        data = f"<boinc_gui_rpc_request>\n{request}</boinc_gui_rpc_request>\n\x03".encode("latin-1", "replace")
+        # arguments go out as the bytes they came in as (boinccmd copies argv); replies come back as Latin-1
+        data = f"<boinc_gui_rpc_request>\n{request}</boinc_gui_rpc_request>\n\x03".encode("utf-8", "surrogateescape")
         chunks: list[bytes] = []
         try:
             sock.sendall(data)

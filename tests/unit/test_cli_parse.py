@@ -265,3 +265,10 @@ def test_a_client_hanging_up(
     with FakePeer({}, misbehave=_hang_up_on(tag)) as peer:
         code = cli.main(["--host", f"127.0.0.1:{peer.port}", "--passwd", "secret", *args])
     assert (code, *capsysbinary.readouterr()) == (status, out, err)
+
+
+def test_arguments_are_sent_as_utf_8(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    success = b"<boinc_gui_rpc_reply>\n<success/>\n</boinc_gui_rpc_reply>\n"
+    with FakePeer({"set_host_info": success}) as peer:
+        assert cli.main(["--host", f"127.0.0.1:{peer.port}", "--passwd", "secret", "--set_host_info", "Rechner Ü 名前"]) == 0
+    assert "<product_name>Rechner Ü 名前</product_name>".encode() in peer.requests[2]
