@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import importlib
 import pickle
 import sys
@@ -35,6 +36,22 @@ def _is_record(t: Any) -> bool:
     return isinstance(t, type) and (attrs.has(t) or dataclasses.is_dataclass(t))
 
 
+def _is_plain_class(t: Any) -> bool:
+    return (isinstance(t, type) and t.__module__ != "builtins" and not _is_record(t)
+            and not issubclass(t, enum.Enum))
+
+
+def _as_is(value: Any, _t: Any) -> Any:
+    return value
+
+
+def _instance_of(value: Any, t: type) -> Any:
+    # Field values were rebuilt by the tag decoder already; cattrs only checks them.
+    if not isinstance(value, t):
+        raise TypeError(f"expected a {t.__qualname__}, got a {type(value).__qualname__}")
+    return value
+
+
 class JsonCodec:
     """The default codec: tagged JSON (see :mod:`boinc.pyboinc._wire`), classes from an allow-list only.
 
@@ -60,6 +77,8 @@ class JsonCodec:
         self.allowed: set[str] = set(allowed_modules or ())
         self.converter = converter or cattrs.Converter()
         self._structure_fns: dict[type, Any] = {}
+        self.converter.register_structure_hook(object, _as_is)
+        self.converter.register_structure_hook_func(_is_plain_class, _instance_of)
         self.converter.register_structure_hook_func(_is_record, self._structure_record)
 
     def _structure_record(self, value: Any, cls: type) -> Any:
@@ -71,10 +90,22 @@ class JsonCodec:
         return fn(value, cls)
 
     def _build(self, cls: type, fields: dict[str, Any]) -> Any:
+        names = {a.name for a in attrs.fields(cls)} if attrs.has(cls) else \
+            {f.name for f in dataclasses.fields(cls)}
+        if set(fields) != names:
+            raise UnsafePayload(f"fields of {_wire.class_name(cls)} do not match: "
+                                f"got {sorted(fields)}, expected {sorted(names)}")
         try:
-            return self._structure_record(fields, cls)
-        except Exception as exc:  # cattrs reports bad fields as its own exception groups
-            raise UnsafePayload(f"cannot rebuild {_wire.class_name(cls)} from the output: {exc}") from exc
+            obj = self._structure_record(fields, cls)
+            specs = attrs.fields(cls) if attrs.has(cls) else dataclasses.fields(cls)
+            for spec in specs:  # fields that __init__ does not take
+                if not spec.init:
+                    object.__setattr__(obj, spec.name, fields[spec.name])
+            return obj
+        except Exception as exc:  # cattrs reports bad fields as exception groups
+            detail = "; ".join(cattrs.transform_error(exc)) if isinstance(exc, cattrs.BaseValidationError) \
+                else str(exc)
+            raise UnsafePayload(f"cannot rebuild {_wire.class_name(cls)} from the output: {detail}") from exc
 
     def resolve(self, module: str, qualname: str) -> type:
         """Return the class *module*:*qualname* if the allow-list permits it.

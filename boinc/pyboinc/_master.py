@@ -280,7 +280,7 @@ class Master:
         cancel = True
         try:
             self.backend.start(BackendContext(
-                batch_dir=batch.path, token=batch.token, report=self._events.put,
+                batch_dir=batch.path, token=batch.token, report=self._report,
                 load_state=self._load_backend_state, save_state=self._save_backend_state))
             skipped = batch.failed_seqs()
             old = set(batch.handled)
@@ -309,10 +309,10 @@ class Master:
             self._wait(batch, handle_result, old, new, skipped, total, started)
             cancel = False
         finally:
-            self._batch = None
             try:
                 self.backend.close(cancel=cancel)
             finally:
+                self._batch = None
                 self._display.finish()
                 batch.close()
 
@@ -366,7 +366,6 @@ class Master:
                 except queue.Empty:
                     break
             fresh = [ev for ev in events if ev.seq not in handled and ev.seq not in skipped]
-            batch.add_results([(ev.seq, ev.output) for ev in fresh if ev.ok])
             done: list[int] = []
             try:
                 for ev in fresh:
@@ -397,6 +396,16 @@ class Master:
                 batch.mark_handled(done)
             progress()
         progress(force=True)
+
+    def _report(self, ev: Finished) -> None:
+        # Called by backend threads. Outputs are logged at once, not when the main
+        # thread gets to them: it may still be in make_calls when the master is killed.
+        batch = self._batch
+        if ev.ok and batch is not None:
+            with self._state_lock:
+                if ev.seq not in batch.results:
+                    batch.add_results([(ev.seq, ev.output)])
+        self._events.put(ev)
 
     def _load_backend_state(self) -> dict[str, object]:
         assert self._batch is not None
