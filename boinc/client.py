@@ -113,7 +113,8 @@ class BoincClient:
 
     The connection opens on first use: the client connects, exchanges versions
     and authorizes by itself. Use it as a context manager to close it. If the
-    client restarts, the next call reconnects (once) and carries on.
+    client restarts, the next call reconnects (once) and carries on: a request
+    whose connection was found closed is sent again on the new one.
 
     Args:
         host: ``name``, ``name:port``, ``a.b.c.d:port``, ``[v6addr]:port`` or a
@@ -492,7 +493,8 @@ class AsyncBoincClient:
 
     The connection opens on first use: the client connects, exchanges versions
     and authorizes by itself. Use it as a context manager to close it. If the
-    client restarts, the next call reconnects (once) and carries on.
+    client restarts, the next call reconnects (once) and carries on: a request
+    whose connection was found closed is sent again on the new one.
 
     Args:
         host: ``name``, ``name:port``, ``a.b.c.d:port``, ``[v6addr]:port`` or a
