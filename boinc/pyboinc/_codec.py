@@ -107,7 +107,7 @@ class JsonCodec:
                 else str(exc)
             raise UnsafePayload(f"cannot rebuild {_wire.class_name(cls)} from the output: {detail}") from exc
 
-    def resolve(self, module: str, qualname: str) -> type:
+    def _resolve(self, module: str, qualname: str) -> type:
         """Return the class *module*:*qualname* if the allow-list permits it.
 
         Raises:
@@ -154,7 +154,7 @@ class JsonCodec:
         Raises:
             UnsafePayload: a pickle, malformed JSON, or a class outside the allow-list.
         """
-        return _wire.loads(data, self.resolve, self._build)
+        return _wire.loads(data, self._resolve, self._build)
 
 
 class PickleCodec:

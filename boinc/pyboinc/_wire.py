@@ -9,16 +9,17 @@ A payload is one JSON object, ``{"pyboinc": 1, "value": V}``, where ``V`` is:
 * a dict whose keys are strings not starting with ``$``, as a JSON object;
 * anything else as a tagged object with exactly one ``$`` key that says what it is:
 
-  ======================  =====================================================
-  ``{"$float": "nan"}``   ``nan``, ``inf`` or ``-inf``
-  ``{"$dict": [[k, v]]}`` any other dict (keys of any encodable type)
-  ``{"$tuple": [...]}``   a tuple; ``$set`` and ``$frozenset`` likewise
-  ``{"$bytes": "b64"}``   bytes, base64-encoded
-  ``{"$class": "m:Q",``   an instance of class ``Q`` of module ``m``, with
-  ``"$fields": {...}}``   the fields of an attrs class or dataclass,
-  ``"$state": {...}}``    the ``__dict__`` of a plain class, or
-  ``"$value": v}``        the value of an :class:`enum.Enum` member
-  ======================  =====================================================
+  ==========================  =================================================
+  ``{"$float": "nan"}``       ``nan``, ``inf`` or ``-inf``
+  ``{"$dict": [[k, v]]}``     any other dict (keys of any encodable type)
+  ``{"$tuple": [...]}``       a tuple; ``$set`` and ``$frozenset`` likewise
+  ``{"$bytes": "b64"}``       bytes, base64-encoded
+  ``{"$class": "m:Q", ...}``  an instance of class ``Q`` of module ``m``, with
+                              ``"$fields": {...}``, the fields of an attrs
+                              class or dataclass; ``"$state": {...}``, the
+                              ``__dict__`` of a plain class; or ``"$value": v``,
+                              the value of an :class:`enum.Enum` member
+  ==========================  =================================================
 
 Decoding never imports or calls anything that the *resolver* did not allow:
 classes are looked up through a callback, which the master restricts to an

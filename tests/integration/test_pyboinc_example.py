@@ -34,3 +34,9 @@ def test_batch_directory_is_git_ignored() -> None:
     probe = "examples/sum_squares/pyboinc_batch_app_master/journal"
     out = subprocess.run(["git", "check-ignore", "-q", probe], cwd=root)
     assert out.returncode == 0
+
+
+def test_the_guide_shows_the_example_files() -> None:
+    guide = (EXAMPLE.parents[1] / "docs" / "guides" / "first_pyboinc_app.rst").read_text()
+    for name in ("app_types.py", "app_master.py", "app_worker.py"):
+        assert f".. literalinclude:: ../../examples/sum_squares/{name}" in guide
