@@ -56,7 +56,9 @@ class JsonCodec:
     """The default codec: tagged JSON (see :mod:`boinc.pyboinc._wire`), classes from an allow-list only.
 
     Decoding never unpickles and never imports or calls anything outside the
-    allow-list. Classes are looked up by ``module:qualname``; the module must
+    allow-list: the only code that runs is that of allowed classes, namely the
+    ``__init__`` of attrs classes and dataclasses (with their validators and
+    post-init hooks). Classes are looked up by ``module:qualname``; the module must
     be allowed, and the name must lead to a class defined in that very module.
     Plain classes are rebuilt without calling ``__init__`` (their
     ``__dict__`` is restored, as for the design's ``Input``/``Output``);

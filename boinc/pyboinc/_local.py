@@ -67,6 +67,11 @@ class LocalBackend:
         """
         self._ctx = ctx
         self._client_dir = os.path.join(ctx.batch_dir, "local")
+        self._closing = False  # a backend may serve one run after another
+        self._queue.clear()
+        self._threads = []
+        self._procs = {}
+        self._running = {}
         conns = [self._spawn(i) for i in range(self.workers)]
         for i, conn in enumerate(conns):
             t = threading.Thread(target=self._serve, args=(i, conn), name=f"pyboinc-local-{i}", daemon=True)
@@ -75,9 +80,12 @@ class LocalBackend:
 
     def _spawn(self, i: int) -> tuple[Connection, str]:
         parent, child = socket.socketpair()
+        # The pool sees the modules the master sees (the worker script's own
+        # directory is added per script, as its slot holds its files on BOINC).
         env = dict(os.environ)
         pkg_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        paths = [pkg_root] + [os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
         proc = subprocess.Popen(
             [sys.executable, "-m", "boinc.pyboinc._pool", str(child.fileno()), self._client_dir, _PROJECT,
              os.path.abspath(self._ctx.batch_dir if self._ctx else ".")],

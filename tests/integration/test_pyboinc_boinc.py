@@ -140,3 +140,26 @@ def test_refusals_fail_the_jobs(app: Path) -> None:
         m = Master(app / "batch", backend=backend, base_dir=app / "src", show_progress=False, retries=0)
         with pytest.raises(JobFailed, match="bad authenticator"):
             m.run(lambda: m.call("app_worker.py", _input(app, 1)), print)
+
+
+def test_fake_replies_are_shaped_like_the_recordings(app: Path) -> None:
+    from xml.etree import ElementTree as ET
+
+    from tests.pyboinc_fake_project import FIXTURES, _paths
+
+    def shape(text: str) -> set[str]:
+        return _paths(ET.fromstring(text.split("?>", 1)[1]))
+
+    recorded = shape((FIXTURES / "query_batch__finished_with_errors.reply.xml").read_text()) | \
+        shape((FIXTURES / "query_batch__done.reply.xml").read_text())
+    _failing_app(app)
+    with FakeProject(app / "project", _vdir(app)) as project:
+        m = _master(app, project, retries=0, on_error="skip")
+        m.run(lambda: [m.call("bad_worker.py", 1), m.call("app_worker.py", _input(app, 3))], print)
+        replies = [project.dispatch(ET.fromstring(
+            f"<query_batch><authenticator>{AUTH}</authenticator><batch_id>{bid}</batch_id>"
+            "<get_job_details>1</get_job_details></query_batch>"), []) for bid in project.batches]
+    assert all(status == 200 for status, _ in replies)
+    text = "".join(reply for _, reply in replies)
+    assert all(shape(reply) <= recorded for _, reply in replies)
+    assert "<status>error</status>" in text and "<status>done</status>" in text

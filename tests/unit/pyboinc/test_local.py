@@ -242,3 +242,12 @@ def test_handle_result_exception_propagates_and_rerun_resumes(app: App) -> None:
     m.run(lambda: [m.call("w.py", i) for i in range(6)], seen.append)
     assert sorted(seen) == list(range(6))
     assert not any(p.endswith(".tmp") for p in os.listdir(app.batch))
+
+
+def test_one_master_runs_twice(app: App) -> None:
+    app.worker("w.py", "pyboinc_return_output(pyboinc_get_input() + 1)\n")
+    m = app.master()
+    for _ in range(2):
+        seen: list[int] = []
+        m.run(lambda: [m.call("w.py", i) for i in range(3)], seen.append)
+        assert sorted(seen) == [1, 2, 3]
