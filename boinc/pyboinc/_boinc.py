@@ -111,6 +111,9 @@ class BoincBackend:
         batches = state.get("batches", [])
         self._batches = [dict(b) for b in batches] if isinstance(batches, list) else []
         self._stop = False
+        self._pending = []
+        self._wanted = {}
+        self._missing = {}
         self._thread = threading.Thread(target=self._run, name="pyboinc-boinc", daemon=True)
         self._thread.start()
 
@@ -172,7 +175,7 @@ class BoincBackend:
                 self._fail_all(f"the BOINC backend stopped: {exc!r}")
                 return
             delay = self.poll_interval if busy else min(delay * 2, self.max_poll_interval)
-            self._wake.wait(delay if self._wanted else None)
+            self._wake.wait(delay if self._wanted or self._pending else None)
             self._wake.clear()
 
     def _recover(self) -> None:

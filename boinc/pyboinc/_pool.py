@@ -25,6 +25,7 @@ import builtins
 import fcntl
 import os
 import shutil
+import signal
 import socket
 import sys
 import traceback
@@ -186,6 +187,9 @@ class _Runner:
 
 def main(argv: list[str]) -> int:
     """Serve jobs until the master closes the socket or dies."""
+    # ^C at the terminal reaches the whole process group: only the master should stop
+    # (it then stops the pool); a job must not fail because of it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     fd, client_dir, project, batch_dir = int(argv[0]), argv[1], argv[2], argv[3]
     sock = socket.socket(fileno=fd)
     conn = Connection(sock.detach())

@@ -130,3 +130,17 @@ def test_kill_at_random_moments(tmp_path: Path, seed: int) -> None:
     assert final is not None
     assert kills >= 1, "the first run should have been killed"
     _check(tmp_path, final, kills)
+
+
+def test_ctrl_c_stops_the_master_and_a_rerun_finishes(tmp_path: Path) -> None:
+    master = _setup(tmp_path)
+    full = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, str(master)], env=full, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(0.8)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's ^C does: the whole process group
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "KeyboardInterrupt" in err
+    final = _run(master, {}, None)
+    assert final is not None
+    _check(tmp_path, final, 1)
