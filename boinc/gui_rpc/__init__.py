@@ -12,30 +12,22 @@ client answers, named as in the C++ ``RPC_CLIENT``, and return typed structs::
             print(task.name, task.state)
 
 Both clients run the same sans-I/O protocol core (:mod:`boinc.gui_rpc.rpcs`
-declares every request once); only their transports differ.
+declares every request once); only their transports differ. Names are
+imported from their submodules on first use, so importing this package is cheap.
 """
 
 from __future__ import annotations
 
-from .async_client import AsyncRpcClient
-from .client import GUI_RPC_PORT, RpcClient
-from .enums import *  # noqa: F403
-from .enums import __all__ as _enums_all
-from .error_codes import *  # noqa: F403
-from .error_codes import __all__ as _error_codes_all
-from .rpcs import RPCS, AuthId, NewerVersion, Rpc
-from .structs import *  # noqa: F403
-from .structs import __all__ as _structs_all
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "GUI_RPC_PORT",
-    "RPCS",
-    "AsyncRpcClient",
-    "AuthId",
-    "NewerVersion",
-    "Rpc",
-    "RpcClient",
-    *_enums_all,
-    *_error_codes_all,
-    *_structs_all,
-]
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .async_client import *  # noqa: F403
+    from .client import *  # noqa: F403
+    from .enums import *  # noqa: F403
+    from .error_codes import *  # noqa: F403
+    from .rpcs import *  # noqa: F403
+    from .structs import *  # noqa: F403
+else:
+    __getattr__ = attach(__name__, globals(), ("client", "enums", "error_codes", "structs", "rpcs", "async_client"))

@@ -16,8 +16,8 @@ from .. import errors
 from .._xml import decode_bytes
 from . import rpcs
 from . import structs as s
+from ._async_transport import AsyncTransport
 from ._protocol import DEFAULT_MAX_REPLY_SIZE, Call, Flow, authorize
-from ._transports import AsyncTransport
 from .client import (
     CLIENT_NAME,
     GUI_RPC_PORT,
