@@ -39,6 +39,8 @@ class Finished:
         reason: why it failed (empty when *ok*).
         stderr_tail: the end of the worker's stderr, if known.
         output: the bytes of the job's output file (empty unless *ok*).
+        logged: where the backend already logged the output in the batch
+            directory, ``(log file name, offset)``; ``None``: the master logs it.
     """
 
     seq: int
@@ -46,6 +48,7 @@ class Finished:
     reason: str = ""
     stderr_tail: str = ""
     output: bytes = b""
+    logged: tuple[str, int] | None = None
 
 
 @attrs.frozen

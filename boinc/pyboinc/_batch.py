@@ -7,6 +7,7 @@ Layout::
         checkpoint.json  batch token, call count once make_calls returned, backend state
         journal          one line per call made: seq, worker, input hash, input payload
         results          append-only log of job outputs: "<seq> <length>\\n<bytes>\\n" records
+        results.slot<N>  the same, written by the local backend's pool process of slot N
         handled          append-only log of the seqs whose result handle_result has seen
         failed/<seq>.json  jobs given up by the "skip" or callable failure policy
         stderr/<seq>.txt   a worker's stderr, when it wrote any
@@ -43,7 +44,7 @@ import attrs
 
 from boinc.errors import JournalMismatch, PyboincError
 
-__all__ = ["BatchDir", "JournalEntry", "atomic_write", "call_hash"]
+__all__ = ["BatchDir", "JournalEntry", "atomic_write", "call_hash", "result_record", "scan_records"]
 
 _FORMAT = 1
 
@@ -88,6 +89,37 @@ def _quote(payload: bytes) -> bytes:
 
 def _unquote(field: bytes) -> bytes:
     return base64.b64decode(field[1:], validate=True) if field[:1] == b"=" else field
+
+
+def result_record(seq: int, data: bytes) -> tuple[bytes, int]:
+    """Return a results-log record for job *seq* and the offset of *data* in it."""
+    head = b"%d %d\n" % (seq, len(data))
+    return head + data + b"\n", len(head)
+
+
+def scan_records(data: bytes) -> tuple[list[tuple[int, int, int]], int]:
+    """Parse a results log: ``(seq, offset, length)`` of each whole record, and where they end.
+
+    A record is ``"<seq> <length>\\n"``, the bytes, ``"\\n"``; parsing stops at
+    the first incomplete or damaged record (a torn write).
+    """
+    records: list[tuple[int, int, int]] = []
+    pos = 0
+    while pos < len(data):
+        nl = data.find(b"\n", pos, pos + 42)
+        if nl < 0:
+            break
+        try:
+            seq_s, len_s = data[pos:nl].split(b" ")
+            seq, n = int(seq_s), int(len_s)
+        except ValueError:
+            break
+        start = nl + 1
+        if seq < 0 or n < 0 or start + n + 1 > len(data) or data[start + n:start + n + 1] != b"\n":
+            break
+        records.append((seq, start, n))
+        pos = start + n + 1
+    return records, pos
 
 
 def call_hash(worker: str, payload: bytes) -> str:
@@ -144,7 +176,6 @@ class BatchDir:
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
         self._journal_fd = os.open(os.path.join(self.path, "journal"), flags, 0o644)
         self._results_fd = os.open(os.path.join(self.path, "results"), flags, 0o644)
-        self._results_read_fd = os.open(os.path.join(self.path, "results"), os.O_RDONLY)
         self._handled_fd = os.open(os.path.join(self.path, "handled"), flags, 0o644)
         self._unsynced = False
         self._buffer: list[bytes] = []
@@ -247,32 +278,27 @@ class BatchDir:
     # -- results ------------------------------------------------------------
 
     def _load_results(self) -> None:
-        self.results: dict[int, tuple[int, int]] = {}  # seq -> (offset, length) in the results log
+        # seq -> (index in self._logs, offset, length). The master's own log is
+        # "results"; the local backend's pool processes append to "results.slot<N>".
+        self.results: dict[int, tuple[int, int, int]] = {}
         self.handled: list[int] = []
-        path = os.path.join(self.path, "results")
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            data = b""
-        pos = 0
-        while pos < len(data):
-            nl = data.find(b"\n", pos, pos + 40)
+        names = ["results", *sorted(n for n in os.listdir(self.path) if n.startswith("results.slot"))]
+        self._logs = [os.path.join(self.path, n) for n in names]
+        for i, path in enumerate(self._logs):
             try:
-                seq_s, len_s = data[pos:nl].split(b" ")
-                seq, n = int(seq_s), int(len_s)
-            except ValueError:
-                break
-            start = nl + 1
-            if nl < 0 or start + n + 1 > len(data) or data[start + n:start + n + 1] != b"\n":
-                break
-            if seq < len(self.entries):  # results of calls lost from the journal are dropped
-                self.results.setdefault(seq, (start, n))
-            pos = start + n + 1
-        if pos != len(data):
-            with open(path, "r+b") as f:
-                f.truncate(pos)
-        self._results_end = pos
+                with open(path, "rb") as f:
+                    data = f.read()
+            except FileNotFoundError:
+                data = b""
+            records, end = scan_records(data)
+            for seq, start, n in records:
+                if seq < len(self.entries):  # results of calls lost from the journal are dropped
+                    self.results.setdefault(seq, (i, start, n))
+            if i == 0:
+                if end != len(data):  # only our own log: a pool process repairs its own
+                    with open(path, "r+b") as f:
+                        f.truncate(end)
+                self._results_end = end
         try:
             with open(os.path.join(self.path, "handled"), "rb") as f:
                 data = f.read()
@@ -298,14 +324,29 @@ class BatchDir:
         for seq, data in results:
             head = b"%d %d\n" % (seq, len(data))
             parts += (head, data, b"\n")
-            self.results[seq] = (self._results_end + len(head), len(data))
+            self.results[seq] = (0, self._results_end + len(head), len(data))
             self._results_end += len(head) + len(data) + 1
         _write_all(self._results_fd, b"".join(parts))
 
+    def register_result(self, seq: int, log_name: str, offset: int, length: int) -> None:
+        """Note that job *seq*'s output is in log *log_name* (a ``results.slot<N>`` file) at *offset*.
+
+        Raises:
+            ValueError: a bad log name.
+        """
+        if not log_name.startswith("results.slot") or "/" in log_name:
+            raise ValueError(f"bad results log name {log_name!r}")
+        path = os.path.join(self.path, log_name)
+        if path not in self._logs:
+            self._logs.append(path)
+        self.results[seq] = (self._logs.index(path), offset, length)
+
     def read_result(self, seq: int) -> bytes:
-        """Return job *seq*'s output from the results log."""
-        start, n = self.results[seq]
-        return os.pread(self._results_read_fd, n, start)
+        """Return job *seq*'s output from the results logs."""
+        i, start, n = self.results[seq]
+        with open(self._logs[i], "rb") as f:
+            f.seek(start)
+            return f.read(n)
 
     def mark_handled(self, seqs: list[int]) -> None:
         """Record that ``handle_result`` returned for jobs *seqs* (one write)."""
@@ -331,5 +372,5 @@ class BatchDir:
         try:
             self.sync()
         finally:
-            for fd in (self._journal_fd, self._results_fd, self._results_read_fd, self._handled_fd, self._lock_fd):
+            for fd in (self._journal_fd, self._results_fd, self._handled_fd, self._lock_fd):
                 os.close(fd)

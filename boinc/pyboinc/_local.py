@@ -133,10 +133,10 @@ class LocalBackend:
                     inflight.extend(chunk)
                 if inflight:
                     self._running[i] = (inflight[0].seq, slot)
-                    seq, ok, reason, tail, output = conn.recv()
+                    seq, ok, reason, tail, output, logged = conn.recv()
                     inflight.popleft()
                     self._running.pop(i, None)
-                    report(Finished(seq, ok, reason, tail, output))
+                    report(Finished(seq, ok, reason, tail, output, logged))
             except (EOFError, OSError):
                 self._running.pop(i, None)
                 if self._closing:

@@ -403,7 +403,9 @@ class Master:
         batch = self._batch
         if ev.ok and batch is not None:
             with self._state_lock:
-                if ev.seq not in batch.results:
+                if ev.logged is not None:
+                    batch.register_result(ev.seq, ev.logged[0], ev.logged[1], len(ev.output))
+                elif ev.seq not in batch.results:
                     batch.add_results([(ev.seq, ev.output)])
         self._events.put(ev)
 

@@ -34,6 +34,7 @@ from types import CodeType
 from typing import Any
 
 from . import _slots, _worker
+from ._batch import result_record, scan_records
 
 _LOCK = "boinc_lockfile"
 _KEEP = frozenset({_LOCK, _slots.INPUT_NAME, _slots.OUTPUT_NAME, _slots.INIT_DATA_FILE, _slots.STDERR_FILE})
@@ -92,6 +93,20 @@ class _Runner:
         self.code: dict[str, tuple[int, CodeType]] = {}
         self.in_path = os.path.join(self.project_dir, f"slot{self.slot_no}_in")
         self.out_path = os.path.join(self.project_dir, f"slot{self.slot_no}_out")
+        # Outputs go to this slot's results log at once, so that a kill of the
+        # master loses none; the slot lock makes this process its only writer.
+        self.log_name = f"results.slot{self.slot_no}"
+        log_path = os.path.join(batch_dir, self.log_name)
+        try:
+            with open(log_path, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            data = b""
+        _records, end = scan_records(data)
+        if end != len(data):  # a torn write of an earlier process of this slot
+            os.truncate(log_path, end)
+        self.log_fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.log_end = end
         os.chdir(self.slot)
         # init_data.xml differs between jobs only in the names; NUL, the placeholder, cannot occur in a path.
         self.init_data = _slots.init_data_text({
@@ -134,7 +149,7 @@ class _Runner:
             sys.path.insert(0, d)
         return code
 
-    def run(self, job: tuple[int, str, str, bytes]) -> tuple[int, bool, str, str, bytes]:
+    def run(self, job: tuple[int, str, str, bytes]) -> tuple[int, bool, str, str, bytes, tuple[str, int] | None]:
         seq, name, script, payload = job
         self.clean_slot()
         _overwrite(self.in_path, payload)
@@ -153,7 +168,15 @@ class _Runner:
         if os.fstat(2).st_size:
             tail = stderr_tail(_slots.STDERR_FILE)
             shutil.copyfile(_slots.STDERR_FILE, os.path.join(self.batch_dir, "stderr", f"{seq}.txt"))
-        return seq, ok, reason, tail, output
+        logged = None
+        if ok:
+            record, offset = result_record(seq, output)
+            view = memoryview(record)
+            while view:
+                view = view[os.write(self.log_fd, view):]
+            logged = (self.log_name, self.log_end + offset)
+            self.log_end += len(record)
+        return seq, ok, reason, tail, output, logged
 
     def _exec(self, script: str) -> int:
         saved_argv = sys.argv

@@ -90,3 +90,27 @@ def test_progress_line_only_on_a_terminal() -> None:
     quiet.update(Progress(0, 0, None, 0.0, 0, 0.0, None))
     quiet.finish()
     assert got[0].total is None
+
+
+def test_results_logged_by_pool_processes(tmp_path: Path) -> None:
+    from boinc.pyboinc._batch import result_record
+
+    _fill(tmp_path, 0)
+    b = BatchDir(str(tmp_path))
+    for i in range(3):
+        payload = b"{}%d" % i
+        b.append("w.py", call_hash("w.py", payload), payload)
+    b.close()
+    rec0, off0 = result_record(0, b"zero")
+    rec2, _ = result_record(2, b"two")
+    torn = result_record(1, b"one")[0][:-3]
+    (tmp_path / "results.slot1").write_bytes(rec0 + rec2 + torn)
+    b = BatchDir(str(tmp_path))
+    assert sorted(b.results) == [0, 2] and b.read_result(2) == b"two"
+    assert (tmp_path / "results.slot1").read_bytes().endswith(torn)  # a live pool process may own it
+    (tmp_path / "results.slot1").write_bytes(rec0 + rec2 + result_record(1, b"one")[0])
+    b.register_result(1, "results.slot1", len(rec0) + len(rec2) + off0, 3)
+    assert b.read_result(1) == b"one"
+    with pytest.raises(ValueError, match="log name"):
+        b.register_result(1, "../journal", 0, 1)
+    b.close()
