@@ -284,7 +284,7 @@ class Master:
                 load_state=self._load_backend_state, save_state=self._save_backend_state))
             skipped = batch.failed_seqs()
             old = set(batch.handled)
-            new = set(batch.results) - old
+            new = set(batch.results) - old - skipped
             redo = [e for e in batch.entries if e.seq not in old and e.seq not in new and e.seq not in skipped]
             if redo:
                 self.backend.submit([Job(e.seq, batch.job_name(e.seq), self._worker_path(e.worker), e.payload)
