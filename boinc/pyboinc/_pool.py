@@ -155,6 +155,7 @@ class _Runner:
         _overwrite(self.in_path, payload)
         _overwrite(_slots.INIT_DATA_FILE, self.init_data.replace("\0", name).encode("utf-8"))
         _worker._state["returned"] = False
+        _worker._state["pickle"] = payload[:1] == b"\x80"  # as pyboinc_get_input would find it
         code = self._exec(script)
         ok, reason, output = True, "", b""
         if code != 0:
