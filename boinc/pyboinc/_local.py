@@ -145,7 +145,7 @@ class LocalBackend:
                 if inflight:
                     dead = inflight.popleft()
                     tail = _stderr_tail_of(slot)
-                    report(Finished(dead.seq, False, f"process exited with code {_exit_code(code)}", tail))
+                    report(Finished(dead.seq, False, _exit_reason(code), tail))
                     with self._cond:
                         self._queue.extendleft(reversed(inflight))
                         self._cond.notify_all()
@@ -200,8 +200,9 @@ class LocalBackend:
                 proc.wait()
 
 
-def _exit_code(code: int) -> str:
-    return f"{code} (signal {-code})" if code < 0 else str(code)
+def _exit_reason(code: int) -> str:
+    # The client's own words (client/app_control.cpp).
+    return f"process got signal {-code}" if code < 0 else f"process exited with code {code}"
 
 
 def _stderr_tail_of(slot: str) -> str:

@@ -251,3 +251,9 @@ def test_one_master_runs_twice(app: App) -> None:
         seen: list[int] = []
         m.run(lambda: [m.call("w.py", i) for i in range(3)], seen.append)
         assert sorted(seen) == [1, 2, 3]
+
+
+def test_a_worker_killed_by_a_signal(app: App) -> None:
+    app.worker("sig.py", "import signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    with pytest.raises(JobFailed, match="process got signal 9"):
+        app.run([("sig.py", 0)], workers=1, retries=0)
