@@ -15,9 +15,11 @@ Extensions over boinccmd, none of which changes its output:
 * poll loops end when the connection is lost, rather than retrying forever;
 * an unexpected failure is one line on stderr and exit status 1, never a traceback.
 
-The command talks to the client with a small blocking socket of its own and
-formats the reply text directly (:mod:`boinc._format`): it does not import
-:mod:`boinc.gui_rpc`, which keeps start-up and large listings fast.
+Each command runs on the package's shared core: the typed client
+(:class:`~boinc.gui_rpc.RpcClient`, the one XML engine, the structs), its
+errors mapped to boinccmd's retvals in one place (:func:`_retval`), and
+:mod:`boinc._format` prints the typed values. Importing this module imports
+none of that: each command imports what it needs when it runs.
 """
 
 from __future__ import annotations
@@ -27,16 +29,21 @@ import socket
 import sys
 import time
 
-from . import _format as fmt
-from ._format import Format, boincerror, canonicalize_master_url, parse_reply, time_to_string
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported on the command's path
     from collections.abc import Callable, Iterable, Sequence
+    from types import ModuleType
+    from typing import Any
+
+    from ._format import Format
+    from .errors import BoincError
+    from .gui_rpc._transports import SyncTransport
+    from .gui_rpc.client import RpcClient
+    from .gui_rpc.structs.account import AcctMgrRpcReply
+    from .gui_rpc.structs.status import VersionInfo
 
 __all__ = ["COMMANDS", "Arg", "Command", "main", "reference_rst", "usage_text"]
 
-GUI_RPC_PORT = 31416
 #: The version boinccmd reports itself as in ``exchange_versions``.
 _VERSION = (7, 20, 5)
 ERR_IN_PROGRESS = -204
@@ -119,27 +126,61 @@ class UsageError(Exception):
         self.message = message
 
 
-class _RpcFailure(Exception):
-    """A request could not be completed; ``code`` is the C++ client's retval."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
 # ---------------------------------------------------------------------------
-# The connection
+# The connection: the typed GUI RPC client, and boinccmd's retvals for its errors
 
 
-def _escape(value: str) -> str:
-    """Escape a request value (boinccmd sends values raw; the client unescapes, spec §8.3)."""
-    if "&" in value or "<" in value or ">" in value:
-        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value
+def _retval(exc: BoincError) -> int:
+    """The retval the C++ ``RPC_CLIENT`` gives where our client raised ``exc``: the one mapping of errors."""
+    from .errors import AuthenticationError, ReplyParseError, RpcError
+
+    if isinstance(exc, RpcError):
+        return exc.code
+    if isinstance(exc, AuthenticationError):
+        return ERR_AUTHENTICATOR
+    if isinstance(exc, ReplyParseError):
+        return ERR_XML_PARSE
+    return ERR_READ  # the connection failed (closed, timed out, a reply too large, a request refused)
+
+
+def _error_text(exc: BoincError) -> str:
+    """The ``<error>`` text of a refusal, which ``RPC::parse_reply`` prints; empty if there was none."""
+    from .errors import AuthenticationError, RpcError
+
+    if isinstance(exc, RpcError):
+        return exc.message
+    if isinstance(exc, AuthenticationError):
+        # "<tag>: <error text>" for <error>…unauthorized…</error>; <unauthorized/> has a fixed text
+        text = str(exc).partition(": ")[2]
+        return "" if text == _UNAUTHORIZED else text
+    return ""
+
+
+_UNAUTHORIZED = "the client refused the request (unauthorized)"
+
+
+def _unix_transport(timeout: float) -> SyncTransport:
+    """A transport to the Unix domain socket ``boinc_socket`` of the working directory."""
+    from . import errors
+    from .gui_rpc._transports import SyncTransport
+
+    class UnixTransport(SyncTransport):
+        def connect(self) -> None:
+            self.close()
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(self.timeout)
+            try:
+                sock.connect("boinc_socket")
+            except OSError as exc:
+                sock.close()
+                raise errors.ConnectError(f"cannot connect: {exc.strerror or exc}") from exc
+            self._sock = sock
+
+    return UnixTransport("boinc_socket", 0, timeout)
 
 
 class Session:
-    """One connection to the client, and where the output goes.
+    """One connection to the client (a :class:`~boinc.gui_rpc.RpcClient`), and where the output goes.
 
     Args:
         output: the boinccmd version whose texts are printed.
@@ -151,85 +192,59 @@ class Session:
         self.format = output
         self._stdout = stdout
         self._stderr = stderr
-        self._sock: socket.socket | None = None
+        self._rpc: RpcClient | None = None
 
-    # -- transport --------------------------------------------------------
-
-    def connect(self, host: str | None, port: int, unix_domain: bool = False, timeout: float = 30.0) -> None:
-        """Open the connection: a TCP socket to ``host`` (127.0.0.1 if None), or ``boinc_socket``.
+    @property
+    def rpc(self) -> RpcClient:
+        """The GUI RPC client.
 
         Raises:
-            OSError: the connection failed.
+            ConnectionClosed: the connection was lost. boinccmd does not reconnect
+                (our client would): its next request fails, with ``ERR_READ``.
         """
+        rpc = self._rpc
+        assert rpc is not None, "not connected"
+        if not rpc._transport.connected:
+            from .errors import ConnectionClosed
+
+            raise ConnectionClosed("the connection was lost", host=rpc.host, port=rpc.port)
+        return rpc
+
+    def connect(self, host: str | None, port: int, unix_domain: bool = False, timeout: float = 30.0) -> None:
+        """Open the connection: TCP to ``host`` (127.0.0.1 if None), or the socket ``boinc_socket``.
+
+        Raises:
+            ConnectError: the connection failed.
+            RpcTimeout: it timed out.
+        """
+        from .gui_rpc.client import GUI_RPC_PORT, RpcClient
+
+        rpc = RpcClient(host or "127.0.0.1", port or GUI_RPC_PORT, timeout)
         if unix_domain:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(timeout)
-            try:
-                sock.connect("boinc_socket")
-            except OSError:
-                sock.close()
-                raise
-        else:
-            sock = socket.create_connection((host or "127.0.0.1", port or GUI_RPC_PORT), timeout=timeout)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._sock = sock
+            rpc._transport = _unix_transport(timeout)
+        self._rpc = rpc
+        rpc.connect()
 
     def close(self) -> None:
         """Close the connection."""
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
+        if self._rpc is not None:
+            self._rpc.close()
 
-    def call(self, request: str) -> str:
-        """Send one request and return the reply text (Latin-1, so bytes pass through unchanged).
+    def simple(self, request: Callable[[RpcClient], object]) -> int:
+        """A request answered by ``<success/>``, ``<status>`` or ``<error>``: its retval, as ``RPC::parse_reply``.
 
-        Raises:
-            _RpcFailure: the connection failed (``ERR_READ``, as the C++ client reports it).
+        An ``<error>`` text goes to stderr with a time stamp, as the C++ prints it.
         """
-        sock = self._sock
-        if sock is None:
-            raise _RpcFailure(-103)
-        # arguments go out as the bytes they came in as (boinccmd copies argv); replies come back as Latin-1
-        data = f"<boinc_gui_rpc_request>\n{request}</boinc_gui_rpc_request>\n\x03".encode("utf-8", "surrogateescape")
-        chunks: list[bytes] = []
-        try:
-            sock.sendall(data)
-            while True:
-                chunk = sock.recv(1 << 18)
-                if not chunk:
-                    raise _RpcFailure(ERR_READ)
-                chunks.append(chunk)
-                if b"\x03" in chunk:
-                    break
-        except OSError:
-            self.close()
-            raise _RpcFailure(ERR_READ) from None
-        reply = b"".join(chunks)
-        return reply[: reply.index(b"\x03")].decode("latin-1")
-
-    def authorize(self, password: str) -> int:
-        """The ``auth1``/``auth2`` handshake; 0, or the C++ client's retval."""
-        import hashlib
+        from .errors import BoincError
 
         try:
-            reply = self.call("<auth1/>\n")
-            start = reply.find("<nonce>")
-            end = reply.find("</nonce>", start)
-            if start < 0 or end < 0:
-                return ERR_AUTHENTICATOR
-            nonce = reply[start + 7 : end].strip()
-            digest = hashlib.md5((nonce + password).encode("utf-8", "surrogateescape")).hexdigest()
-            reply = self.call(f"<auth2>\n<nonce_hash>{digest}</nonce_hash>\n</auth2>\n")
-        except _RpcFailure as failure:
-            return failure.code
-        return 0 if "<authorized/>" in reply or "<authorized>1" in reply else ERR_AUTHENTICATOR
-
-    def simple(self, request: str) -> int:
-        """A request answered by ``<success/>``, ``<status>`` or ``<error>`` (``RPC::parse_reply``)."""
-        code, message = parse_reply(self.call(request))
-        if message:
-            self.err(f"{time_to_string(time.time())}: GUI RPC error: {message}")
-        return code
+            request(self.rpc)
+        except BoincError as exc:
+            message = _error_text(exc)
+            if message:
+                self.err(f"{_fmt().time_to_string(time.time())}: GUI RPC error: {message}")
+            return _retval(exc)
+        return 0
 
     # -- output -----------------------------------------------------------
 
@@ -240,10 +255,10 @@ class Session:
         for chunk in chunks:
             batch.append(chunk)
             if len(batch) >= _CHUNK:
-                write("".join(batch).encode("latin-1", "replace"))
+                write("".join(batch).encode("utf-8", "replace"))
                 batch.clear()
         if batch:
-            write("".join(batch).encode("latin-1", "replace"))
+            write("".join(batch).encode("utf-8", "replace"))
 
     def err(self, line: str) -> None:
         """Write one line to stderr."""
@@ -254,45 +269,56 @@ class Session:
         self._stdout.flush()  # type: ignore[attr-defined]
 
 
+def _fmt() -> ModuleType:
+    from . import _format
+
+    return _format
+
+
 # ---------------------------------------------------------------------------
 # Handlers: each returns what boinccmd's ``retval`` would be
 
 
 def _show(
-    request: str, printer: Callable[[str, Format], Iterable[str]], checks_auth: bool = False, requires: str = ""
+    fetch: Callable[[RpcClient], Any],
+    printer: str,
+    empty: Callable[[], Any] = list,
+    checks_auth: bool = False,
+    requires: bool = False,
 ) -> Callable[[Session, list[str]], int]:
-    """A read command: send ``request``, print the reply.
+    """A read command: fetch the value, print it with ``boinc._format``'s ``printer``.
 
-    ``checks_auth``: an ``<unauthorized/>`` reply is -155 (only ``get_state`` and
-    ``get_host_info`` check, in the C++); ``requires``: the reply element whose
-    absence is ``ERR_XML_PARSE``, as for the C++ parsers that look for their end tag.
+    As the C++ parsers: a refused request prints an empty listing, except where
+    ``checks_auth`` (``get_state`` and ``get_host_info``: -155); a reply without
+    the element prints an empty listing, except where ``requires`` (the parsers
+    that look for their end tag: ``ERR_XML_PARSE``). A bad value in the reply is
+    ``ERR_XML_PARSE`` (the C++ would keep the field's default instead).
     """
 
     def run(session: Session, args: list[str]) -> int:
-        reply = session.call(request)
-        if checks_auth and "<unauthorized/>" in reply:
-            return ERR_AUTHENTICATOR
-        if requires and f"</{requires}>" not in reply:
-            return ERR_XML_PARSE
-        session.out(printer(reply, session.format))
+        from .errors import AuthenticationError, ReplyParseError, RpcError
+
+        try:
+            value = fetch(session.rpc)
+        except AuthenticationError:
+            if checks_auth:
+                return ERR_AUTHENTICATOR
+            if requires:  # <unauthorized/> has no such element
+                return ERR_XML_PARSE
+            value = empty()
+        except (RpcError, ReplyParseError) as exc:
+            if requires or (isinstance(exc, ReplyParseError) and "/" in exc.path):
+                return ERR_XML_PARSE
+            value = empty()
+        session.out(getattr(_fmt(), printer)(value, session.format))
         return 0
 
     return run
 
 
-def _simple(request: str) -> Callable[[Session, list[str]], int]:
+def _simple(request: Callable[[RpcClient], object]) -> Callable[[Session, list[str]], int]:
     def run(session: Session, args: list[str]) -> int:
         return session.simple(request)
-
-    return run
-
-
-def _sent(request: str) -> Callable[[Session, list[str]], int]:
-    """A request whose reply the C++ does not read (``network_available``): only the transport can fail."""
-
-    def run(session: Session, args: list[str]) -> int:
-        session.call(request)
-        return 0
 
     return run
 
@@ -320,169 +346,218 @@ def _atof(text: str) -> float:
     return 0.0
 
 
-def _get_messages(session: Session, args: list[str]) -> int:
-    reply = session.call(f"<get_messages>\n<seqno>{_atoi(args[0])}</seqno>\n</get_messages>\n")
-    session.out(fmt.format_messages(reply, session.format))
+def _empty(module: str, name: str) -> Callable[[], Any]:
+    """A factory of an empty ``boinc.gui_rpc.structs.<module>.<name>``, imported when called."""
+
+    def make() -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(f"boinc.gui_rpc.structs.{module}"), name)()
+
+    return make
+
+
+def _network_available(session: Session, args: list[str]) -> int:
+    """boinccmd does not read this reply: only the connection can fail."""
+    from .errors import AuthenticationError, ProtocolError, RpcError
+
+    try:
+        session.rpc.network_available()
+    except (AuthenticationError, RpcError, ProtocolError):
+        pass
     return 0
+
+
+def _state_order(text: str) -> list[str]:
+    """The tags of ``<client_state>``'s children in the reply's order (which project each item follows)."""
+    from ._xml import find_element, iter_elements
+
+    found = find_element(text, "client_state")
+    if found is None or found[1]:
+        return []
+    return [tag for tag, _, _ in iter_elements(text, found[0], "client_state")]
+
+
+def _get_state(session: Session, args: list[str]) -> int:
+    """``--get_state``: the typed state, and the order of its items (which project each belongs to)."""
+    from .errors import AuthenticationError, ReplyParseError, RpcError
+    from .gui_rpc import rpcs
+    from .gui_rpc._protocol import Flow, check_reply
+    from .gui_rpc.structs.state import CcState
+
+    def flow() -> Flow[tuple[CcState, list[str]]]:
+        text = yield rpcs.GET_STATE.frame()
+        assert text is not None
+        check_reply(text, rpcs.GET_STATE.tag)
+        return rpcs.GET_STATE.parse(text), _state_order(text)
+
+    try:
+        state, order = session.rpc._run(flow())
+    except AuthenticationError:
+        return ERR_AUTHENTICATOR
+    except (RpcError, ReplyParseError) as exc:
+        if isinstance(exc, ReplyParseError) and "/" in exc.path:
+            return ERR_XML_PARSE
+        state, order = CcState(), []
+    session.out(_fmt().format_state(state, session.format, order))
+    return 0
+
+
+def _get_messages(session: Session, args: list[str]) -> int:
+    seqno = _atoi(args[0])
+    return _show(lambda rpc: rpc.get_messages(seqno), "format_messages")(session, args)
 
 
 def _get_notices(session: Session, args: list[str]) -> int:
-    reply = session.call(f"<get_notices>\n<seqno>{_atoi(args[0])}</seqno>\n</get_notices>\n")
-    session.out(fmt.format_notices(reply, session.format))
-    return 0
+    seqno = _atoi(args[0])
+    return _show(lambda rpc: rpc.get_notices(seqno), "format_notices")(session, args)
 
 
 def _client_version(session: Session, args: list[str]) -> int:
     major, minor, release = _VERSION
-    request = (
-        f"<exchange_versions>\n<major>{major}</major>\n<minor>{minor}</minor>\n<release>{release}</release>\n"
-        f"<name>boinccmd {major}.{minor}.{release}</name>\n</exchange_versions>\n"
-    )
-    session.out(fmt.format_client_version(session.call(request), session.format))
-    return 0
+
+    def fetch(rpc: RpcClient) -> VersionInfo:
+        return rpc.exchange_versions(f"boinccmd {major}.{minor}.{release}", major, minor, release)
+
+    from .gui_rpc.structs.status import VersionInfo
+
+    return _show(fetch, "format_client_version", VersionInfo)(session, args)
 
 
 def _get_app_config(session: Session, args: list[str]) -> int:
-    reply = session.call(f"<get_app_config>\n<url>{_escape(args[0])}</url>\n</get_app_config>\n")
-    if "<app_config>" in reply:
-        session.out(fmt.format_app_config(reply, session.format))
-        return 0
-    if "<error>" in reply:
-        session.out(fmt.format_app_config(reply, session.format))
+    from .errors import BoincError, RpcError
+
+    try:
+        config = session.rpc.get_app_config(args[0])
+    except RpcError as exc:
+        session.out([f"get_app_config error: {exc.message}\n"])
         return -1
-    return ERR_XML_PARSE
+    except BoincError as exc:
+        # an unauthorized reply has neither <app_config> nor <error>
+        return ERR_XML_PARSE if _retval(exc) != ERR_READ else ERR_READ
+    session.out(_fmt().format_app_config(config, session.format))
+    return 0
 
 
 def _set_app_config(session: Session, args: list[str]) -> int:
-    config = (
-        "<app_config>\n    <app>\n        <name>uppercase</name>\n        <max_concurrent>2</max_concurrent>\n"
-        "        <gpu_versions>\n            <gpu_usage>0.000000</gpu_usage>\n"
-        "            <cpu_usage>0.000000</cpu_usage>\n        </gpu_versions>\n"
-        "        <fraction_done_exact>0</fraction_done_exact>\n"
-        "        <report_results_immediately>0</report_results_immediately>\n    </app>\n"
-        "    <project_max_concurrent>0</project_max_concurrent>\n"
-        "    <report_results_immediately>0</report_results_immediately>\n</app_config>\n"
-    )
-    return session.simple(f"<set_app_config>\n<url>{_escape(args[0])}</url>\n{config}</set_app_config>\n")
+    from .gui_rpc.structs.app_config import AppConfig, AppConfigs, GpuVersions
+
+    config = AppConfigs(app=(AppConfig(name="uppercase", max_concurrent=2, gpu_versions=GpuVersions()),))
+    return session.simple(lambda rpc: rpc.set_app_config(args[0], config))
 
 
-_TASK_OPS = {"suspend": "suspend_result", "resume": "resume_result", "abort": "abort_result"}
+_TASK_OPS = ("suspend", "resume", "abort")
 _PROJECT_OPS = (
     "reset", "detach", "update", "suspend", "resume", "nomorework", "allowmorework", "detach_when_done",
     "dont_detach_when_done",
 )  # fmt: skip
-_FILE_OPS = {"retry": "retry_file_transfer", "abort": "abort_file_transfer"}
-_MODES = {"always": "<always/>", "auto": "<auto/>", "never": "<never/>"}
+_FILE_OPS = ("retry", "abort")
+_MODES = {"always": 1, "auto": 2, "never": 3}
 
 
 def _task(session: Session, args: list[str]) -> int:
     url, name, op = args
-    tag = _TASK_OPS.get(op)
-    if tag is None:
+    if op not in _TASK_OPS:
         session.err(f"Unknown op {op}")
         return 0
-    return session.simple(
-        f"<{tag}>\n<project_url>{_escape(url)}</project_url>\n<name>{_escape(name)}</name>\n</{tag}>\n"
-    )
+    return session.simple(lambda rpc: rpc.result_op((url, name), op))
 
 
 def _project(session: Session, args: list[str]) -> int:
+    from .gui_rpc.urls import canonicalize_master_url
+
     url, op = canonicalize_master_url(args[0]), args[1]
     if op not in _PROJECT_OPS:
         session.err(f"Unknown op {op}")
         return 0
-    return session.simple(f"<project_{op}>\n<project_url>{_escape(url)}</project_url>\n</project_{op}>\n")
+    return session.simple(lambda rpc: rpc.project_op(url, op))
 
 
 def _file_transfer(session: Session, args: list[str]) -> int:
     url, name, op = args
-    tag = _FILE_OPS.get(op)
-    if tag is None:
+    if op not in _FILE_OPS:
         session.err(f"Unknown op {op}")
         return 0
-    return session.simple(
-        f"<{tag}>\n<project_url>{_escape(url)}</project_url>\n<filename>{_escape(name)}</filename>\n</{tag}>\n"
-    )
+    return session.simple(lambda rpc: rpc.file_transfer_op((url, name), op))
 
 
-def _mode(tag: str) -> Callable[[Session, list[str]], int]:
+def _mode(which: str) -> Callable[[Session, list[str]], int]:
     def run(session: Session, args: list[str]) -> int:
         mode = _MODES.get(args[0])
         if mode is None:
             session.err(f"Unknown op {args[0]}")
             return 0
-        return session.simple(f"<{tag}>\n{mode}\n<duration>{_atof(args[1]):f}</duration>\n</{tag}>\n")
+        duration = _atof(args[1])
+        return session.simple(lambda rpc: getattr(rpc, f"set_{which}_mode")(mode, duration))
 
     return run
 
 
 def _show_alerts(session: Session) -> None:
+    from .errors import BoincError, TransportError
+
     try:
-        reply = session.call("<get_messages>\n<seqno>0</seqno>\n</get_messages>\n")
-    except _RpcFailure as failure:
-        session.err(f"Can't get alerts from client: {boincerror(failure.code)}")
+        messages = session.rpc.get_messages(0)
+    except TransportError as exc:
+        session.err(f"Can't get alerts from client: {_fmt().boincerror(_retval(exc))}")
         return
-    for body in fmt.user_alerts(reply):
+    except BoincError:
+        return  # the C++ reads a refusal as no messages
+    for body in _fmt().user_alerts(messages):
         session.err(f"\nAlert from client: {body}")
 
 
 def _project_attach(session: Session, args: list[str]) -> int:
-    url = canonicalize_master_url(args[0])
-    request = (
-        f"<project_attach>\n<project_url>{_escape(url)}</project_url>\n"
-        f"<authenticator>{_escape(args[1])}</authenticator>\n<project_name></project_name>\n</project_attach>\n"
-    )
-    try:
-        retval = session.simple(request)
-    except _RpcFailure as failure:
-        retval = failure.code
+    from .gui_rpc.urls import canonicalize_master_url
+
+    url, auth = canonicalize_master_url(args[0]), args[1]
+    retval = session.simple(lambda rpc: rpc.project_attach(url, auth))
     _show_alerts(session)
     return retval
 
 
 def _set_host_info(session: Session, args: list[str]) -> int:
-    return session.simple(
-        f"<set_host_info>\n<host_info>\n<product_name>{_escape(args[0])}</product_name>\n</host_info>\n"
-        "</set_host_info>\n"
-    )
+    return session.simple(lambda rpc: rpc.set_host_info(product_name=args[0]))
 
 
 def _set_proxy_settings(session: Session, args: list[str]) -> int:
+    from .gui_rpc.structs.proxy import ProxyInfo
+
     http_server, http_port, http_user, http_passwd, socks_server, socks_port, socks_user, socks_passwd, noproxy = args
-    flags = "".join(
-        flag
-        for flag, on in (
-            ("<use_http_proxy/>\n", http_server),
-            ("<use_socks_proxy/>\n", socks_server),
-            ("<use_http_auth/>\n", http_user),
-        )
-        if on
+    proxy = ProxyInfo(
+        use_http_proxy=bool(http_server),
+        use_socks_proxy=bool(socks_server),
+        use_http_auth=bool(http_user),
+        http_server_name=http_server,
+        http_server_port=_atoi(http_port),
+        http_user_name=http_user,
+        http_user_passwd=http_passwd,
+        socks_server_name=socks_server,
+        socks_server_port=_atoi(socks_port),
+        socks5_user_name=socks_user,
+        socks5_user_passwd=socks_passwd,
+        no_proxy=noproxy,
     )
-    e = _escape
-    return session.simple(
-        f"<set_proxy_settings>\n<proxy_info>\n{flags}"
-        f"<http_server_name>{e(http_server)}</http_server_name>\n<http_server_port>{_atoi(http_port)}</http_server_port>\n"
-        f"<http_user_name>{e(http_user)}</http_user_name>\n<http_user_passwd>{e(http_passwd)}</http_user_passwd>\n"
-        f"<socks_server_name>{e(socks_server)}</socks_server_name>\n"
-        f"<socks_server_port>{_atoi(socks_port)}</socks_server_port>\n"
-        f"<socks5_user_name>{e(socks_user)}</socks5_user_name>\n"
-        f"<socks5_user_passwd>{e(socks_passwd)}</socks5_user_passwd>\n"
-        f"<socks5_remote_dns>0</socks5_remote_dns>\n<no_proxy>{e(noproxy)}</no_proxy>\n"
-        "</proxy_info>\n</set_proxy_settings>\n"
-    )
+    return session.simple(lambda rpc: rpc.set_proxy_settings(proxy))
 
 
-def _poll(session: Session, request: str, done: Callable[[str], None]) -> int:
+def _poll(session: Session, poll: Callable[[RpcClient], Any], done: Callable[[Any], Iterable[str]]) -> int:
     """boinccmd's poll loop: print each status; sleep 1 s while in progress; print the result when done."""
+    from .errors import BoincError, RpcError, TransportError
+
+    boincerror = _fmt().boincerror
     while True:
         try:
-            reply = session.call(request)
-        except _RpcFailure as failure:
-            session.out([f"poll status: {boincerror(failure.code)}\n"])
+            reply = poll(session.rpc)
+            error_num = int(reply.error_num)
+        except TransportError as exc:
+            session.out([f"poll status: {boincerror(_retval(exc))}\n"])
             # boinccmd retries forever here; a lost connection cannot come back
-            return failure.code
-        code = fmt.reply_fields(reply).get("error_num", "0").strip()
-        error_num = _atoi(code)
+            return _retval(exc)
+        except RpcError as exc:  # a project server's <error><error_num>…, passed through
+            error_num = exc.code
+        except BoincError as exc:
+            error_num = _retval(exc)
         if error_num:
             session.out([f"poll status: {boincerror(error_num)}\n"])
             if error_num != ERR_IN_PROGRESS:
@@ -490,46 +565,29 @@ def _poll(session: Session, request: str, done: Callable[[str], None]) -> int:
             session.flush()
             time.sleep(1)
             continue
-        done(reply)
+        session.out(done(reply))
         return 0
+
+
+def _acct_mgr_messages(reply: AcctMgrRpcReply) -> list[str]:
+    if not reply.message:
+        return []
+    return ["Messages from account manager:\n", *(f"{m}\n" for m in reply.message)]
 
 
 def _acct_mgr_do_rpc(session: Session, url: str | None, name: str = "", passwd: str = "") -> None:
     if url is None:
-        request = "<acct_mgr_rpc>\n<use_config_file/>\n</acct_mgr_rpc>\n"
+        start: Callable[[RpcClient], object] = lambda rpc: rpc.acct_mgr_rpc(use_config_file=True)  # noqa: E731
     else:
-        request = (
-            f"<acct_mgr_rpc>\n<url>{_escape(url)}</url>\n<name>{_escape(name)}</name>\n"
-            f"<password>{_escape(passwd)}</password>\n</acct_mgr_rpc>\n"
-        )
-    try:
-        if session.simple(request):
-            return
-    except _RpcFailure:
+        start = lambda rpc: rpc.acct_mgr_rpc(url, name, passwd)  # noqa: E731
+    if session.simple(start):
         return  # boinccmd's acct_mgr_do_rpc keeps this error to itself (exit status 0)
 
-    def done(reply: str) -> None:
-        messages = fmt.acct_mgr_messages(reply)
-        if messages:
-            session.out(["Messages from account manager:\n", *(f"{m}\n" for m in messages)])
-
-    while True:
+    def poll(rpc: RpcClient) -> AcctMgrRpcReply:
         session.out(["polling for reply\n"])
-        try:
-            reply = session.call("<acct_mgr_rpc_poll/>\n")
-        except _RpcFailure as failure:
-            session.out([f"poll status: {boincerror(failure.code)}\n"])
-            return
-        error_num = _atoi(fmt.reply_fields(reply).get("error_num", "0").strip())
-        if error_num:
-            session.out([f"poll status: {boincerror(error_num)}\n"])
-            if error_num != ERR_IN_PROGRESS:
-                return
-            session.flush()
-            time.sleep(1)
-            continue
-        done(reply)
-        return
+        return rpc.acct_mgr_rpc_poll()
+
+    _poll(session, poll, _acct_mgr_messages)
 
 
 def _acct_mgr_attach(session: Session, args: list[str]) -> int:
@@ -548,7 +606,7 @@ def _join_acct_mgr(session: Session, args: list[str]) -> int:
     return 0
 
 
-_acct_mgr_detach = _simple("<acct_mgr_rpc>\n<url></url>\n<name></name>\n<password></password>\n</acct_mgr_rpc>\n")
+_acct_mgr_detach = _simple(lambda rpc: rpc.acct_mgr_rpc("", "", ""))
 
 
 def _acct_mgr_unknown(session: Session, args: list[str]) -> int:
@@ -557,68 +615,58 @@ def _acct_mgr_unknown(session: Session, args: list[str]) -> int:
 
 
 def _get_project_config(session: Session, args: list[str]) -> int:
-    retval = session.simple(f"<get_project_config>\n<url>{_escape(args[0])}</url>\n</get_project_config>\n")
+    url = args[0]
+    retval = session.simple(lambda rpc: rpc.get_project_config(url))
     if retval:
         return retval
-
-    def done(reply: str) -> None:
-        session.out(fmt.format_project_config(reply, session.format))
-
-    return _poll(session, "<get_project_config_poll/>\n", done)
+    done = _fmt().format_project_config
+    return _poll(session, lambda rpc: rpc.get_project_config_poll(), lambda reply: done(reply, session.format))
 
 
-def _passwd_hash(passwd: str, name: str) -> str:
-    import hashlib
-
-    return hashlib.md5((passwd + name).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _account(tag: str, with_name: bool) -> Callable[[Session, list[str]], int]:
+def _account(tag: str) -> Callable[[Session, list[str]], int]:
     def run(session: Session, args: list[str]) -> int:
+        import hashlib
+
+        from .gui_rpc.structs.account import AccountIn
+
         url, email, passwd = args[0], args[1], args[2]
+        # boinccmd lower-cases with C's tolower: ASCII letters only
         email = email.lower() if email.isascii() else "".join(c.lower() if c.isascii() else c for c in email)
-        lines = [
-            f"<url>{_escape(url)}</url>\n",
-            f"<email_addr>{_escape(email)}</email_addr>\n",
-            f"<passwd_hash>{_passwd_hash(passwd, email)}</passwd_hash>\n",
-        ]
-        if with_name:
-            lines.append(f"<user_name>{_escape(args[3])}</user_name>\n<team_name></team_name>\n")
-        else:
-            lines.append("<ldap_auth>0</ldap_auth>\n")
-        try:
-            retval = session.simple(f"<{tag}>\n{''.join(lines)}</{tag}>\n")
-        except _RpcFailure as failure:
-            retval = failure.code
+        digest = hashlib.md5((passwd + email).encode("utf-8", "surrogateescape")).hexdigest()
+        account = AccountIn(
+            url=url, email_addr=email, passwd_hash=digest, user_name=args[3] if tag == "create_account" else ""
+        )
+        retval = session.simple(lambda rpc: getattr(rpc, tag)(account))
+        boincerror = _fmt().boincerror
         session.out([f"status: {boincerror(retval)}\n"])
         if retval:
             return retval
-
-        def done(reply: str) -> None:
-            session.out(fmt.format_account_out(reply, session.format))
-
-        return _poll(session, f"<{tag}_poll/>\n", done)
+        done = _fmt().format_account_out
+        return _poll(session, lambda rpc: getattr(rpc, f"{tag}_poll")(), lambda reply: done(reply, session.format))
 
     return run
 
 
 def _read_cc_config(session: Session, args: list[str]) -> int:
-    retval = session.simple("<read_cc_config/>\n")
+    retval = session.simple(lambda rpc: rpc.read_cc_config())
     session.out([f"retval {retval}\n"])
     return retval
 
 
 def _run_graphics_app(session: Session, args: list[str]) -> int:
+    from .errors import BoincError
+
     operand, op = _atoi(args[0]), args[1]
-    target = "slot" if op in ("run", "runfullscreen") else "graphics_pid"
     user = os.environ.get("USER", "")
-    retval = session.simple(
-        f"<run_graphics_app>\n<{target}>{operand}</{target}>\n<{op}/>\n"
-        f"<ScreensaverLoginUser>{_escape(user)}</ScreensaverLoginUser>\n</run_graphics_app>\n"
-    )
-    if op == "test" and not retval:
-        session.out([f"pid: {operand}\n"])
-    return retval
+    try:
+        pid = session.rpc.run_graphics_app(op, operand, user)
+    except ValueError:
+        return -1  # not an operation RPC_CLIENT::run_graphics_app knows
+    except BoincError as exc:
+        return _retval(exc)
+    if op == "test":
+        session.out([f"pid: {pid}\n"])
+    return 0
 
 
 # ---------------------------------------------------------------------------
@@ -642,7 +690,7 @@ COMMANDS: tuple[Command, ...] = (
                 "info",
                 [],
                 "show current account manager info",
-                _show("<acct_mgr_info/>\n", fmt.format_acct_mgr_info, requires="acct_mgr_info"),
+                _show(lambda rpc: rpc.acct_mgr_info(), "format_acct_mgr_info", requires=True),
             ),
             "sync": Command("sync", [], "synchronize with acct mgr", _acct_mgr_sync),
             "detach": Command("detach", [], "detach from acct mgr", _acct_mgr_detach),
@@ -653,7 +701,7 @@ COMMANDS: tuple[Command, ...] = (
         "--create_account",
         [_URL, Arg("email"), Arg("passwd"), Arg("name")],
         "create an account on a project",
-        _account("create_account", True),
+        _account("create_account"),
     ),
     Command(
         "--file_transfer",
@@ -667,29 +715,37 @@ COMMANDS: tuple[Command, ...] = (
         "--get_cc_status",
         [],
         "show run modes and suspend reasons",
-        _show("<get_cc_status/>\n", fmt.format_cc_status, requires="cc_status"),
+        _show(lambda rpc: rpc.get_cc_status(), "format_cc_status", requires=True),
     ),
     Command(
         "--get_daily_xfer_history",
         [],
         "show network traffic history",
-        _show("<get_daily_xfer_history/>\n", fmt.format_daily_xfer_history),
+        _show(lambda rpc: rpc.get_daily_xfer_history(), "format_daily_xfer_history"),
     ),
-    Command("--get_disk_usage", [], "show disk usage", _show("<get_disk_usage/>\n", fmt.format_disk_usage)),
     Command(
-        "--get_file_transfers", [], "show file transfers", _show("<get_file_transfers/>\n", fmt.format_file_transfers)
+        "--get_disk_usage",
+        [],
+        "show disk usage",
+        _show(lambda rpc: rpc.get_disk_usage(), "format_disk_usage", _empty("stats", "DiskUsage")),
+    ),
+    Command(
+        "--get_file_transfers",
+        [],
+        "show file transfers",
+        _show(lambda rpc: rpc.get_file_transfers(), "format_file_transfers"),
     ),
     Command(
         "--get_host_info",
         [],
         "show host hardware and OS",
-        _show("<get_host_info/>\n", fmt.format_host_info, True, "host_info"),
+        _show(lambda rpc: rpc.get_host_info(), "format_host_info", checks_auth=True, requires=True),
     ),
     Command(
         "--get_message_count",
         [],
         "show largest message seqno",
-        _show("<get_message_count/>\n", fmt.format_message_count),
+        _show(lambda rpc: rpc.get_message_count(), "format_message_count", int),
     ),
     Command("--get_messages", [Arg("seqno", "optional", "0")], "show messages > seqno", _get_messages),
     Command("--get_notices", [Arg("seqno", "optional", "0")], "show notices > seqno", _get_notices),
@@ -698,51 +754,51 @@ COMMANDS: tuple[Command, ...] = (
         "--get_project_status",
         [],
         "show status of all attached projects",
-        _show("<get_project_status/>\n", fmt.format_projects),
+        _show(lambda rpc: rpc.get_project_status(), "format_projects"),
     ),
     Command(
         "--get_project_urls",
         [],
         "show the master URLs of attached projects",
-        _show("<get_project_status/>\n", fmt.format_project_urls),
+        _show(lambda rpc: rpc.get_project_status(), "format_project_urls"),
     ),
     Command(
         "--get_proxy_settings",
         [],
         "show proxy settings",
-        _show("<get_proxy_settings/>\n", fmt.format_proxy_info, requires="proxy_info"),
+        _show(lambda rpc: rpc.get_proxy_settings(), "format_proxy_info", requires=True),
     ),
     Command(
         "--get_simple_gui_info",
         [],
         "show status of projects and active tasks",
-        _show("<get_simple_gui_info/>\n", fmt.format_simple_gui_info),
+        _show(lambda rpc: rpc.get_simple_gui_info(), "format_simple_gui_info", _empty("state", "SimpleGuiInfo")),
     ),
-    Command("--get_state", [], "show entire state", _show("<get_state/>\n", fmt.format_state, True)),
+    Command("--get_state", [], "show entire state", _get_state),
     Command(
         "--get_tasks",
         [],
         "show tasks",
-        _show("<get_results>\n<active_only>0</active_only>\n</get_results>\n", fmt.format_results),
+        _show(lambda rpc: rpc.get_results(active_only=False), "format_results"),
     ),
     Command(
         "--get_old_tasks",
         [],
         "show reported tasks from last 1 hour",
-        _show("<get_old_results/>\n", fmt.format_old_results),
+        _show(lambda rpc: rpc.get_old_results(), "format_old_results"),
     ),
     Command("--join_acct_mgr", [_URL, Arg("name"), Arg("passwd")], "same as --acct_mgr attach", _join_acct_mgr),
     Command(
         "--lookup_account",
         [_URL, Arg("email"), Arg("passwd")],
         "look up an account's key",
-        _account("lookup_account", False),
+        _account("lookup_account"),
     ),
     Command(
         "--network_available",
         [],
         "retry deferred network communication",
-        _sent("<network_available/>\n"),
+        _network_available,
     ),
     Command(
         "--project",
@@ -752,22 +808,22 @@ COMMANDS: tuple[Command, ...] = (
         notes=["op = " + " | ".join(_PROJECT_OPS)],
     ),
     Command("--project_attach", [_URL, Arg("auth")], "attach to project", _project_attach),
-    Command("--quit", [], "tell client to exit", _simple("<quit/>\n")),
+    Command("--quit", [], "tell client to exit", _simple(lambda rpc: rpc.quit())),
     Command("--quit_acct_mgr", [], "same as --acct_mgr detach", _acct_mgr_detach),
     Command("--read_cc_config", [], "make the client read cc_config.xml", _read_cc_config),
     Command(
         "--read_global_prefs_override",
         [],
         "make the client read global_prefs_override.xml",
-        _simple("<read_global_prefs_override/>\n"),
+        _simple(lambda rpc: rpc.read_global_prefs_override()),
     ),
     Command(
         "--reset_host_info",
         [],
         "have client get mem size, #CPUs etc. again",
-        _simple("<reset_host_info>\n</reset_host_info>\n"),
+        _simple(lambda rpc: rpc.reset_host_info()),
     ),
-    Command("--run_benchmarks", [], "run the CPU benchmarks", _simple("<run_benchmarks/>\n")),
+    Command("--run_benchmarks", [], "run the CPU benchmarks", _simple(lambda rpc: rpc.run_benchmarks())),
     Command(
         "--run_graphics_app",
         [Arg("id"), Arg("op")],
@@ -785,7 +841,7 @@ COMMANDS: tuple[Command, ...] = (
         "--set_gpu_mode",
         [Arg("mode"), Arg("duration", "duration", "0")],
         "set GPU run mode for given duration",
-        _mode("set_gpu_mode"),
+        _mode("gpu"),
         notes=_MODE_NOTE,
     ),
     Command("--set_host_info", [Arg("product_name")], "set the host's product name", _set_host_info),
@@ -793,7 +849,7 @@ COMMANDS: tuple[Command, ...] = (
         "--set_network_mode",
         [Arg("mode"), Arg("duration", "duration", "0")],
         "set network mode for given duration",
-        _mode("set_network_mode"),
+        _mode("network"),
         notes=_MODE_NOTE,
     ),
     Command(
@@ -816,7 +872,7 @@ COMMANDS: tuple[Command, ...] = (
         "--set_run_mode",
         [Arg("mode"), Arg("duration", "duration", "0")],
         "set run mode for given duration",
-        _mode("set_run_mode"),
+        _mode("run"),
         notes=_MODE_NOTE,
     ),
     Command(
@@ -1050,7 +1106,7 @@ def _main(args: list[str], stdout: object) -> int:
     port = 0
     password: str | None = None
     unix_domain = False
-    output = fmt.FORMAT_7_20
+    output = "7.20"
     if args[i] == "--host":
         i += 1
         if i == len(args):
@@ -1074,7 +1130,7 @@ def _main(args: list[str], stdout: object) -> int:
         if i + 1 == len(args) or args[i + 1] not in ("7.20", "8"):
             sys.stderr.write("--format takes 7.20 or 8\n")
             return 1
-        output = fmt.Format(args[i + 1])
+        output = args[i + 1]
         i += 2
     if i == len(args):
         return _usage()
@@ -1100,28 +1156,38 @@ def _main(args: list[str], stdout: object) -> int:
             sys.stderr.write(f"Can't get RPC password: {exc}\n")
             sys.stderr.write("Only operations not requiring authorization will be allowed.\n")
 
-    session = Session(output, stdout, sys.stderr)
+    session = Session(_fmt().Format(output), stdout, sys.stderr)
+    return _run(session, handler, values, host, port, unix_domain, password)
+
+
+def _run(
+    session: Session, handler: Command, values: list[str], host: str | None, port: int, unix_domain: bool, password: str
+) -> int:
+    """Connect, authorize if there is a password, run the handler; boinccmd's messages and exit status."""
+    from .errors import BoincError
+
     try:
         try:
             session.connect(host, port, unix_domain)
-        except OSError:
+        except BoincError:
             if unix_domain:
                 sys.stderr.write("can't connect to Unix domain socket\n")
             else:
                 sys.stderr.write(f"can't connect to {host or 'local host'}\n")
             return 1
         if password:
-            retval = session.authorize(password)
-            if retval:
-                sys.stderr.write(f"Authorization failure: {retval}\n")
+            try:
+                session.rpc.authorize(password)
+            except BoincError as exc:
+                sys.stderr.write(f"Authorization failure: {_retval(exc)}\n")
                 return 1
         try:
             retval = handler.run(session, values)
-        except _RpcFailure as failure:
-            retval = failure.code
+        except BoincError as exc:
+            retval = _retval(exc)
         session.flush()
     finally:
         session.close()
     if retval:
-        sys.stderr.write(f"Operation failed: {boincerror(retval)}\n")
+        sys.stderr.write(f"Operation failed: {_fmt().boincerror(retval)}\n")
     return retval & 0xFF

@@ -20,12 +20,12 @@ from types import TracebackType
 from typing import TypeVar
 
 from . import errors
-from ._format import canonicalize_master_url
 from ._password import PasswordFileError, read_gui_rpc_password
 from .gui_rpc import structs as s
 from .gui_rpc.async_client import AsyncRpcClient
 from .gui_rpc.client import GUI_RPC_PORT, RpcClient
 from .gui_rpc.enums import RunMode
+from .gui_rpc.urls import canonicalize_master_url
 
 __all__ = ["AsyncBoincClient", "BoincClient", "find_password", "passwd_hash", "resolve_address", "run_mode"]
 
