@@ -220,10 +220,13 @@ class AsyncRpcClient:
         """Write ``cc_config.xml`` (a struct, or XML text sent verbatim); apply it with :meth:`read_cc_config`.
 
         Raises:
+            ValueError: the text is not a well-formed ``<cc_config>`` document.
             RequestTooLarge: the file would be over 65,535 bytes.
         """
         return await self._run(
-            rpcs.SET_CC_CONFIG.call(body=rpcs.file_body(_config_text(config, "cc_config"), "set_cc_config"))
+            rpcs.SET_CC_CONFIG.call(
+                body=rpcs.file_body(_config_text(config, "cc_config"), "set_cc_config", "cc_config")
+            )
         )
 
     async def read_cc_config(self) -> None:
@@ -252,10 +255,11 @@ class AsyncRpcClient:
         Apply it with :meth:`read_global_prefs_override`.
 
         Raises:
+            ValueError: the text is not a well-formed ``<global_preferences>`` document.
             RequestTooLarge: the file would be over 65,535 bytes.
         """
         text = _config_text(prefs, "global_preferences")
-        body = rpcs.file_body(text, "set_global_prefs_override") if text.strip() else ""
+        body = rpcs.file_body(text, "set_global_prefs_override", "global_preferences") if text.strip() else ""
         return await self._run(rpcs.SET_GLOBAL_PREFS_OVERRIDE.call(body=body))
 
     async def read_global_prefs_override(self) -> None:

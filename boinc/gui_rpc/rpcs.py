@@ -16,6 +16,7 @@ import attrs
 
 from .. import errors
 from .._xml import decode, encode, find_element, xml_field
+from .._xml.check import check_document
 from .._xml.decode import decode_element
 from . import structs as s
 from ._protocol import Call, Flow, Sleep, check_reply, frame_request
@@ -297,6 +298,8 @@ GET_DAILY_XFER_HISTORY = Rpc("get_daily_xfer_history", _items(lambda: s.DailyXfe
 GET_FILE_TRANSFERS = Rpc("get_file_transfers", _items(lambda: s.FileTransfers, "file_transfer"))
 GET_HOST_INFO = Rpc("get_host_info", _element(lambda: s.HostInfo))
 GET_MESSAGES = Rpc("get_messages", _items(lambda: s.Messages, "msg"))
+
+
 def _message_count(text: str) -> int:
     return decode(_MessageCount, text, _REPLY).seqno  # type: ignore[no-any-return]
 
@@ -406,12 +409,14 @@ def op_rpc(table: dict[str, Rpc[None]], op: str, what: str) -> Rpc[None]:
     return rpc
 
 
-def file_body(xml: str, tag: str) -> str:
-    """A config file's text to send verbatim.
+def file_body(xml: str, tag: str, root: str) -> str:
+    """A config file's text to send verbatim, checked first.
 
     Raises:
+        ValueError: it is not a well-formed ``<root>`` document (the client would write a broken file).
         RequestTooLarge: the client would not write a file this large.
     """
+    check_document(xml, f"{tag}'s document", root)
     if len(xml.encode("utf-8")) > FILE_BODY_LIMIT:
         raise errors.RequestTooLarge(f"{tag}: the client writes at most {FILE_BODY_LIMIT} bytes of a config file")
     return xml if xml.endswith("\n") else xml + "\n"

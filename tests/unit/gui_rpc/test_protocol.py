@@ -147,3 +147,19 @@ def test_big_replies_take_the_fast_path(name: str) -> None:
     text = fixture(name).decode()
     fast = decode_module._decode_fast(cls, text, tag)
     assert fast == decode_module.decode_slow(cls, text, tag)
+
+
+def test_config_documents_sent_verbatim_are_checked_first() -> None:
+    from boinc.gui_rpc import rpcs
+
+    good = "<cc_config>\n<options><max_event_log_lines>5</max_event_log_lines></options>\n</cc_config>"
+    assert rpcs.file_body(good, "set_cc_config", "cc_config") == good + "\n"
+    for bad, why in [
+        ("<cc_config><options></cc_config>", "well-formed"),
+        ('<!DOCTYPE x [<!ENTITY a "b">]><cc_config>&a;</cc_config>', "DTD"),
+        ("<global_preferences/>", "must be a <cc_config>"),
+    ]:
+        with pytest.raises(ValueError, match=why):
+            rpcs.file_body(bad, "set_cc_config", "cc_config")
+    with pytest.raises(errors.RequestTooLarge):
+        rpcs.file_body("<cc_config>" + "x" * 70_000 + "</cc_config>", "set_cc_config", "cc_config")
