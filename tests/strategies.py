@@ -43,7 +43,7 @@ def _scalar(tp: Any) -> st.SearchStrategy[Any]:
 def _field(fp: FieldPlan) -> st.SearchStrategy[Any]:
     if fp.kind is Kind.RAW:
         # raw XML: an element-free text that survives as it is
-        return st.text(st.characters(codec="ascii", exclude_characters="<>&"), max_size=20).map(
+        return st.text(st.characters(min_codepoint=32, max_codepoint=126, exclude_characters="<>&"), max_size=20).map(
             lambda s: s.strip(" \t\n\r\v\f")
         )
     if fp.kind is Kind.SCALAR:

@@ -16,6 +16,7 @@ import attrs
 
 from .._enum import OpenIntEnum
 from .._xml import xml_field
+from .._xml.check import check_document
 
 __all__ = [
     "Batch",
@@ -193,7 +194,10 @@ def _inner_template(tag: str) -> Callable[[str], str]:
         if not value:
             return value
         m = pattern.match(value)
-        return m.group(1) if m else value
+        inner = m.group(1) if m else value
+        # sent unescaped inside the request: a malformed template would break the whole request
+        check_document(f"<{tag}>{inner}</{tag}>", tag)
+        return inner
 
     return convert
 

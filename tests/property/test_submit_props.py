@@ -23,7 +23,8 @@ names = st.text(st.characters(exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc"))
     lambda s: not any(c.isspace() for c in s)
 )
 command_lines = text.filter(lambda s: not any(c in s for c in '"\r\n'))
-raw_xml = st.text(st.characters(codec="ascii", exclude_characters="<>&"), max_size=20).map(str.strip)
+printable = st.characters(min_codepoint=32, max_codepoint=126, exclude_characters="<>&")
+raw_xml = st.text(printable, max_size=20).map(str.strip)
 md5s = st.text("0123456789abcdef", min_size=32, max_size=32)
 
 file_descs = st.one_of(

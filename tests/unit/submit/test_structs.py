@@ -87,3 +87,15 @@ def test_open_enums() -> None:
     assert Job(errors=("cancelled", "no_canonical_result", "new_bit")).error_mask == (
         ErrorMask.CANCELLED | ErrorMask.NO_CANONICAL_RESULT
     )
+
+
+def test_raw_templates_must_be_well_formed() -> None:
+    import pytest
+
+    from boinc.submit import JobDesc
+
+    assert JobDesc(input_template="<input_template><file_info/></input_template>").input_template == "<file_info/>"
+    with pytest.raises(ValueError, match="well-formed"):
+        JobDesc(input_template="<file_info>")
+    with pytest.raises(ValueError, match="well-formed"):
+        JobDesc(output_template='<!DOCTYPE a [<!ENTITY e "x">]><output_template>&e;</output_template>')
