@@ -5,9 +5,12 @@ Seeds a real client with 10,000 tasks (``tests.realclient``), then times
 arguments, alternating, over several runs; prints the medians and the ratio
 (``boinc`` / ``boinccmd``; the target is 1.0 or less). Also checks that both
 printed the same number of bytes. ``boinc`` runs as installed: with its byte
-code cached, whatever ``PYTHONDONTWRITEBYTECODE`` says. Run from the repository root::
+code cached, whatever ``PYTHONDONTWRITEBYTECODE`` says. With ``--phases`` it
+then splits ``boinc``'s time: start-up and imports (whole processes), and, in
+this process on the replies the client sent, the typed decode, the order of
+``get_state``'s items and the formatting. Run from the repository root::
 
-    python bench/cli.py [--tasks 10000] [--runs 7]
+    python bench/cli.py [--tasks 10000] [--runs 7] [--phases]
 """
 
 from __future__ import annotations
@@ -19,12 +22,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.realclient import BOINCCMD, RealClient, seed_state  # noqa: E402
+
+if TYPE_CHECKING:
+    from boinc.gui_rpc.client import RpcClient
 
 #: as installed: byte code cached (an environment may set PYTHONDONTWRITEBYTECODE, which would make
 #: every run compile the package from source)
@@ -42,6 +50,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--phases", action="store_true", help="also split boinc's time into its phases")
     parser.add_argument("verbs", nargs="*", default=["--get_tasks", "--get_state"])
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,7 +80,62 @@ def main() -> int:
                 c = statistics.median(times["boinccmd"])
                 p = statistics.median(times["boinc"])
                 print(f"{verb:<16} {c:>9.3f}s {p:>9.3f}s {p / c:>7.2f}  {sizes['boinccmd']} / {sizes['boinc']}")
+            if options.phases:
+                _phases(client, options.verbs, options.runs)
     return 0
+
+
+_REQUESTS = {
+    "--get_tasks": ("GET_RESULTS", "<get_results>\n<active_only>0</active_only>\n</get_results>\n"),
+    "--get_state": ("GET_STATE", "<get_state/>\n"),
+}
+
+
+def _best(runs: int, step: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _phases(client: RealClient, verbs: list[str], runs: int) -> None:
+    """Where ``boinc``'s time goes: start-up and imports, then per verb fetch, decode, order and format."""
+    from boinc.gui_rpc.client import RpcClient
+
+    bare = statistics.median(_time([sys.executable, "-c", "pass"], ROOT)[0] for _ in range(runs))
+    code = "import boinc.cli, boinc._format, boinc.gui_rpc.client"
+    imports = statistics.median(_time([sys.executable, "-c", code], ROOT)[0] for _ in range(runs))
+    print(f"phases: python start-up {bare:.3f}s, imports {imports - bare:.3f}s (medians); in-process, best of {runs}:")
+    with RpcClient(client.host, client.port) as rpc:
+        rpc.authorize(client.password)
+        for verb in verbs:
+            if verb in _REQUESTS:
+                _verb_phases(rpc, verb, runs)
+
+
+def _verb_phases(rpc: RpcClient, verb: str, runs: int) -> None:
+    from boinc import _format, cli
+    from boinc._xml import decode_bytes
+    from boinc.gui_rpc import rpcs
+    from boinc.gui_rpc._protocol import frame_request
+
+    name, body = _REQUESTS[verb]
+    request = frame_request(body)
+    fetched = _best(runs, lambda: rpc._transport.call(request))
+    text = decode_bytes(rpc._transport.call(request))
+    parse = getattr(rpcs, name).parse
+    decoded = _best(runs, lambda: parse(text))
+    value = parse(text)
+    if verb == "--get_state":
+        order = _best(runs, lambda: cli._state_order(text))
+        items = cli._state_order(text)
+        formatted = _best(runs, lambda: "".join(_format.format_state(value, _format.FORMAT_7_20, items)))
+    else:
+        order = 0.0
+        formatted = _best(runs, lambda: "".join(_format.format_results(value)))
+    print(f"{verb:<16} fetch {fetched:.3f}s  decode {decoded:.3f}s  order {order:.3f}s  format {formatted:.3f}s")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from .gui_rpc.error_codes import boincerror as _boincerror
 # The typing names are only annotations here: not importing typing keeps the command's start-up short.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from typing import Final
 
     from .gui_rpc.structs.account import AccountOut, AcctMgrInfo, ProjectConfig
@@ -144,6 +144,24 @@ def _yn(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _memo(text_of: Callable[[int], str]) -> Callable[[int], str]:
+    """``text_of``, remembering each value's text (a listing of 10,000 tasks asks for a few values only)."""
+    cache: dict[int, str] = {}
+
+    def text(value: int) -> str:
+        found = cache.get(value)
+        if found is None:
+            found = cache[value] = text_of(value)
+        return found
+
+    return text
+
+
+_state_text = _memo(result_client_state_string)
+_scheduler_text = _memo(result_scheduler_state_string)
+_task_state_text = _memo(active_task_state_string)
+
+
 def _unescape_again(text: str) -> str:
     """The C++ unescapes user and team names a second time (``PROJECT::parse``)."""
     if "&" not in text:
@@ -211,9 +229,9 @@ def _result(r: Result, fmt: Format, project_name: str = "") -> str:
         f"   received: {_ctime(r.received_time)}"
         f"   report deadline: {_ctime(r.report_deadline)}"
         f"   ready to report: {'yes' if r.ready_to_report else 'no'}\n"
-        f"   state: {result_client_state_string(state)}\n"
-        f"   scheduler state: {result_scheduler_state_string(sched)}\n"
-        f"   active_task_state: {active_task_state_string(at.active_task_state if at is not None else 0)}\n"
+        f"   state: {_state_text(state)}\n"
+        f"   scheduler state: {_scheduler_text(sched)}\n"
+        f"   active_task_state: {_task_state_text(at.active_task_state if at is not None else 0)}\n"
         f"   app version num: {r.version_num}\n"
         f"   resources: {r.resources or '1 CPU'}\n"
     )

@@ -25,7 +25,6 @@ none of that: each command imports what it needs when it runs.
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import time
 
@@ -161,6 +160,8 @@ _UNAUTHORIZED = "the client refused the request (unauthorized)"
 
 def _unix_transport(timeout: float) -> SyncTransport:
     """A transport to the Unix domain socket ``boinc_socket`` of the working directory."""
+    import socket
+
     from . import errors
     from .gui_rpc._transports import SyncTransport
 

@@ -275,3 +275,21 @@ def test_arguments_are_sent_as_utf_8(capsysbinary: pytest.CaptureFixture[bytes])
             == 0
         )
     assert "<product_name>Rechner Ü 名前</product_name>".encode() in peer.requests[2]
+
+
+def test_unix_domain_socket(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    peer = FakePeer({"get_message_count": fixture("get_message_count")})
+    peer._server.close()
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(tmp_path / "boinc_socket"))
+    server.listen()
+    peer._server = server
+    monkeypatch.chdir(tmp_path)
+    with peer:
+        assert cli.main(["--passwd", "secret", "--unix_domain", "--get_message_count"]) == 0
+    assert capsysbinary.readouterr().out.startswith(b"Greatest message sequence number: ")
+    monkeypatch.chdir(ROOT)
+    assert cli.main(["--passwd", "secret", "--unix_domain", "--get_message_count"]) == 1
+    assert capsysbinary.readouterr().err == b"can't connect to Unix domain socket\n"
