@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from ..errors import ReplyParseError
 from . import scalars
-from .plan import ClassPlan, FieldPlan, Kind, plan_for
+from .plan import LEAF_CONV, LEAF_ENUM, LEAF_FLOAT, LEAF_INT, LEAF_STR, ClassPlan, FieldPlan, Kind, plan_for
 
 __all__ = ["decode", "decode_element", "find_element", "iter_elements", "raw_inner"]
 
@@ -310,29 +310,44 @@ def _fast(plan: ClassPlan, it: Any, tag: str) -> Any:
     ws = scalars.WS
     unescape = scalars.unescape
     SCALAR, STRUCT, LIST = Kind.SCALAR, Kind.STRUCT, Kind.LIST
+    leaves = plan.leaves
     for ln, body, lf, en, on, cn in it:
         if lf:
-            fp = by_tag.get(ln)
-            if fp is None:
+            entry = leaves.get(ln)
+            if entry is None:
                 continue
-            kind = fp.kind
-            if kind is SCALAR:
-                st = fp.scalar_type
-                if st is str:
-                    v = body.strip(ws)
-                    if "&" in v:
-                        v = unescape(v)
-                    vals[fp.alias] = v
-                elif st is float and body.isascii() and "_" not in body:
-                    vals[fp.alias] = float(body)
+            code, alias, conv = entry
+            if code == LEAF_STR:
+                v = body.strip(ws)
+                if "&" in v:
+                    v = unescape(v)
+                vals[alias] = v
+                continue
+            if code == LEAF_FLOAT:
+                vals[alias] = float(body) if body.isascii() and "_" not in body else conv(body)
+                continue
+            if code == LEAF_INT:
+                if body.isdigit() and body.isascii() and (body[0] != "0" or len(body) == 1):
+                    vals[alias] = int(body)
                 else:
-                    v = fp.conv(body)  # type: ignore[misc]
-                    if v is not keep:
-                        vals[fp.alias] = v
-            elif kind is LIST and fp.sub is None:
+                    vals[alias] = conv(body)
+                continue
+            if code == LEAF_ENUM:
+                members, conv = conv
+                v = members.get(int(body)) if body.isdigit() and body.isascii() and body[0] != "0" else None
+                vals[alias] = v if v is not None else conv(body)
+                continue
+            if code == LEAF_CONV:
+                v = conv(body)
+                if v is not keep:
+                    vals[alias] = v
+                continue
+            fp = conv
+            kind = fp.kind
+            if kind is LIST and fp.sub is None:
                 if lists is None:
                     lists = {}
-                v = fp.conv(body)  # type: ignore[misc]
+                v = fp.conv(body)
                 if v is not keep:
                     lists.setdefault(fp.alias, []).append(v)
             elif kind is Kind.RAW:
@@ -340,11 +355,11 @@ def _fast(plan: ClassPlan, it: Any, tag: str) -> Any:
             elif body.strip(ws):
                 raise _Fallback  # text where a struct belongs
             elif kind is STRUCT:  # <coprocs>\n</coprocs>: a struct of defaults
-                vals[fp.alias] = fp.sub.factory()  # type: ignore[union-attr]
+                vals[fp.alias] = fp.sub.factory()
             elif kind is LIST:
                 if lists is None:
                     lists = {}
-                lists.setdefault(fp.alias, []).append(fp.sub.factory())  # type: ignore[union-attr]
+                lists.setdefault(fp.alias, []).append(fp.sub.factory())
         elif on:
             fp = by_tag.get(on)
             if fp is None:

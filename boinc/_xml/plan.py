@@ -66,6 +66,8 @@ class ClassPlan:
     #: tag -> field plan (for WRAPPER fields, the wrapper's tag)
     by_tag: dict[str, FieldPlan]
     factory: Callable[..., Any]
+    #: tag -> (LEAF_* code, ``__init__`` keyword, converter): the decoder's fast path for leaves
+    leaves: dict[str, tuple[int, str, Any]] = attrs.field(factory=dict)
 
 
 def _enum_conv(cls: type[enum.IntEnum] | type[enum.IntFlag]) -> Callable[[str], Any]:
@@ -173,4 +175,26 @@ def _make_plan(cls: type) -> ClassPlan:
         if fp.tag in by_tag:
             raise TypeError(f"{cls.__name__}: two fields read <{fp.tag}>")
         by_tag[fp.tag] = fp
-    return ClassPlan(cls=cls, fields=fields, by_tag=by_tag, factory=cls)
+    return ClassPlan(cls=cls, fields=fields, by_tag=by_tag, factory=cls, leaves=_leaves(fields))
+
+
+#: How the fast path reads a leaf ``<tag>text</tag>`` of a field.
+LEAF_STR, LEAF_FLOAT, LEAF_INT, LEAF_ENUM, LEAF_CONV, LEAF_OTHER = range(6)
+
+
+def _leaves(fields: list[FieldPlan]) -> dict[str, tuple[int, str, Any]]:
+    out: dict[str, tuple[int, str, Any]] = {}
+    for fp in fields:
+        if fp.kind is not Kind.SCALAR:
+            out[fp.tag] = (LEAF_OTHER, fp.alias, fp)
+        elif fp.scalar_type is str:
+            out[fp.tag] = (LEAF_STR, fp.alias, None)
+        elif fp.scalar_type is float:
+            out[fp.tag] = (LEAF_FLOAT, fp.alias, fp.conv)
+        elif fp.scalar_type is int:
+            out[fp.tag] = (LEAF_INT, fp.alias, fp.conv)
+        elif isinstance(fp.scalar_type, type) and issubclass(fp.scalar_type, enum.Enum):
+            out[fp.tag] = (LEAF_ENUM, fp.alias, (fp.scalar_type._value2member_map_, fp.conv))
+        else:
+            out[fp.tag] = (LEAF_CONV, fp.alias, fp.conv)
+    return out
