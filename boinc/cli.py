@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # annotations only: typing is not imported on the command's p
 
     from ._format import Format
     from .errors import BoincError
-    from .gui_rpc._transports import SyncTransport
     from .gui_rpc.client import RpcClient
     from .gui_rpc.structs.account import AcctMgrRpcReply
     from .gui_rpc.structs.status import VersionInfo
@@ -158,28 +157,6 @@ def _error_text(exc: BoincError) -> str:
 _UNAUTHORIZED = "the client refused the request (unauthorized)"
 
 
-def _unix_transport(timeout: float) -> SyncTransport:
-    """A transport to the Unix domain socket ``boinc_socket`` of the working directory."""
-    import socket
-
-    from . import errors
-    from .gui_rpc._transports import SyncTransport
-
-    class UnixTransport(SyncTransport):
-        def connect(self) -> None:
-            self.close()
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(self.timeout)
-            try:
-                sock.connect("boinc_socket")
-            except OSError as exc:
-                sock.close()
-                raise errors.ConnectError(f"cannot connect: {exc.strerror or exc}") from exc
-            self._sock = sock
-
-    return UnixTransport("boinc_socket", 0, timeout)
-
-
 class Session:
     """One connection to the client (a :class:`~boinc.gui_rpc.RpcClient`), and where the output goes.
 
@@ -205,7 +182,7 @@ class Session:
         """
         rpc = self._rpc
         assert rpc is not None, "not connected"
-        if not rpc._transport.connected:
+        if not rpc.connected:
             from .errors import ConnectionClosed
 
             raise ConnectionClosed("the connection was lost", host=rpc.host, port=rpc.port)
@@ -220,9 +197,9 @@ class Session:
         """
         from .gui_rpc.client import GUI_RPC_PORT, RpcClient
 
-        rpc = RpcClient(host or "127.0.0.1", port or GUI_RPC_PORT, timeout)
-        if unix_domain:
-            rpc._transport = _unix_transport(timeout)
+        rpc = RpcClient(
+            host or "127.0.0.1", port or GUI_RPC_PORT, timeout, unix_socket="boinc_socket" if unix_domain else None
+        )
         self._rpc = rpc
         rpc.connect()
 

@@ -14,11 +14,19 @@ __all__ = ["AsyncTransport"]
 class AsyncTransport:
     """An asyncio stream to one client. Concurrent calls are serialized: never pipelined."""
 
-    def __init__(self, host: str, port: int, timeout: float, max_reply_size: int = DEFAULT_MAX_REPLY_SIZE) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        timeout: float,
+        max_reply_size: int = DEFAULT_MAX_REPLY_SIZE,
+        unix_socket: str | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.timeout = timeout
         self.max_reply_size = max_reply_size
+        self.unix_socket = unix_socket
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._lock: asyncio.Lock | None = None
@@ -37,9 +45,12 @@ class AsyncTransport:
         """
         await self.close()
         try:
-            self._reader, self._writer = await asyncio.wait_for(
-                asyncio.open_connection(self.host, self.port), self.timeout
+            opening = (
+                asyncio.open_unix_connection(self.unix_socket)
+                if self.unix_socket is not None
+                else asyncio.open_connection(self.host, self.port)
             )
+            self._reader, self._writer = await asyncio.wait_for(opening, self.timeout)
         except asyncio.TimeoutError as exc:
             raise errors.RpcTimeout("connect timed out", host=self.host, port=self.port) from exc
         except OSError as exc:

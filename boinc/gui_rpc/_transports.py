@@ -23,11 +23,19 @@ _RECV = 1 << 18
 class SyncTransport:
     """A blocking socket to one client."""
 
-    def __init__(self, host: str, port: int, timeout: float, max_reply_size: int = DEFAULT_MAX_REPLY_SIZE) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        timeout: float,
+        max_reply_size: int = DEFAULT_MAX_REPLY_SIZE,
+        unix_socket: str | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.timeout = timeout
         self.max_reply_size = max_reply_size
+        self.unix_socket = unix_socket
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
 
@@ -45,6 +53,16 @@ class SyncTransport:
         """
         self.close()
         try:
+            if self.unix_socket is not None:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    sock.settimeout(self.timeout)
+                    sock.connect(self.unix_socket)
+                except BaseException:
+                    sock.close()
+                    raise
+                self._sock = sock
+                return
             sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
         except TimeoutError as exc:
             raise errors.RpcTimeout("connect timed out", host=self.host, port=self.port) from exc

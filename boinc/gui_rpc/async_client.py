@@ -49,6 +49,8 @@ class AsyncRpcClient:
         port: its GUI RPC port.
         timeout: seconds a connect or a whole request/reply may take.
         max_reply_size: the largest reply accepted, in bytes.
+        unix_socket: the path of a client's Unix domain socket (``boinc_socket`` in
+            its data dir, with ``--gui_rpc_unix_domain``); ``host`` and ``port`` are then unused.
     """
 
     def __init__(
@@ -58,13 +60,19 @@ class AsyncRpcClient:
         timeout: float = 30.0,
         *,
         max_reply_size: int = DEFAULT_MAX_REPLY_SIZE,
+        unix_socket: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
-        self._transport = AsyncTransport(host, port, timeout, max_reply_size)
+        self._transport = AsyncTransport(host, port, timeout, max_reply_size, unix_socket)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.host}:{self.port}>"
+
+    @property
+    async def connected(self) -> bool:
+        """Whether the connection is open (it opens again by itself on the next request)."""
+        return self._transport.connected
 
     async def connect(self) -> None:
         """Open the connection (closing an open one first).
