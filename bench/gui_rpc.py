@@ -16,6 +16,7 @@ Run: ``python bench/gui_rpc.py [--tasks 10000] [--runs 7]``
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -33,8 +34,10 @@ from tests.realclient import RealClient, seed_state  # noqa: E402
 
 
 def median_seconds(fn: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``fn()``; each run starts from a collected heap, and its result is dropped."""
     times = []
     for _ in range(runs):
+        gc.collect()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
@@ -59,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                 raw = rpc._transport.call(request)  # the same bytes the typed call decodes
                 value = call()
                 count = len(value) if isinstance(value, list) else len(value.result)  # type: ignore[attr-defined]
+                del value  # neither side of the comparison runs with the other's objects alive
                 typed = median_seconds(call, args.runs)
                 etree = median_seconds(lambda raw=raw: ET.fromstring(raw), args.runs)
                 ratios.append(typed / etree)
