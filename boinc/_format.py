@@ -582,10 +582,8 @@ def _opencl_line(o: OpenclDeviceProp | None, vendor: str, peak_flops: float, ava
     device_version = o.opencl_device_version
     if len(device_version) > 1 and device_version.endswith(" "):
         device_version = device_version[:-1]
-    # OpenclDeviceProp has no device_num yet (the C++ OPENCL_DEVICE_PROP has): read it once it does
-    device_num = getattr(o, "device_num", 0)
     return (
-        f"    OpenCL: {vendor} {device_num}: {o.name[:64]} (driver version "
+        f"    OpenCL: {vendor} {o.device_num}: {o.name[:64]} (driver version "
         f"{o.opencl_driver_version[:64]}, device version {device_version[:64]}, "
         f"{o.global_mem_size / MEGA:.0f}MB, {available_ram / MEGA:.0f}MB available, "
         f"{peak_flops / 1e9:.0f} GFLOPS peak)\n"

@@ -90,7 +90,6 @@ def test_gpu_lines_of_host_info(utc: None, capsysbinary: pytest.CaptureFixture[b
     assert b"  NVIDIA GPU: " in out and b"    Count: 2\n" in out and b"  Intel GPU\n" in out
 
 
-@pytest.mark.xfail(reason="OpenclDeviceProp lacks device_num (C++ OPENCL_DEVICE_PROP::device_num)", strict=False)
 def test_gpu_lines_of_host_info_exactly(utc: None, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     reply = (GOLDEN / "get_host_info_gpus.xml").read_bytes()
     with FakePeer({"get_host_info": reply}) as peer:

@@ -80,6 +80,18 @@ class OpenclDeviceProp:
     opencl_device_version: str = ""
     #: Driver version, e.g. ``CLH 1.0``.
     opencl_driver_version: str = ""
+    # The client writes the next five only into its GPU detection file, not
+    # into GUI RPC replies; the C++ parser reads them, so this struct does too.
+    #: Index of the device among those of its vendor (C++ ``device_num``).
+    device_num: int = 0
+    #: Peak speed, FLOPS.
+    peak_flops: float = 0.0
+    #: Memory OpenCL reports as available, bytes.
+    opencl_available_ram: float = 0.0
+    #: Index of the device among the OpenCL devices of its platform.
+    opencl_device_index: int = 0
+    #: Whether the CUDA driver was found too old (C++ ``warn_bad_cuda``).
+    warn_bad_cuda: bool = False
 
 
 @attrs.frozen(kw_only=True)
