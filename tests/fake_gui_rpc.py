@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gui_rpc" / "7.20.5"
 ENVELOPE = b"<boinc_gui_rpc_reply>\n%s</boinc_gui_rpc_reply>\n"
@@ -115,6 +116,17 @@ class FakePeer:
             return
         finally:
             conn.close()
+
+
+def run_flow(rpc: Any, text: str) -> object:
+    """Drive ``rpc.call()`` with ``text`` as the reply; return its value (or let its error out)."""
+    flow = rpc.call()
+    next(flow)
+    try:
+        flow.send(text)
+    except StopIteration as stop:
+        return stop.value
+    raise AssertionError("a one-request flow asked for a second request")
 
 
 def fixture(name: str) -> bytes:

@@ -5,31 +5,18 @@ from __future__ import annotations
 import asyncio
 
 from .. import errors
-from ._protocol import DEFAULT_MAX_REPLY_SIZE, ReplyBuffer
-from ._transports import _RECV
+from ._protocol import ReplyBuffer
+from ._transports import _RECV, TransportConfig
 
 __all__ = ["AsyncTransport"]
 
 
-class AsyncTransport:
+class AsyncTransport(TransportConfig):
     """An asyncio stream to one client. Concurrent calls are serialized: never pipelined."""
 
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        timeout: float,
-        max_reply_size: int = DEFAULT_MAX_REPLY_SIZE,
-        unix_socket: str | None = None,
-    ) -> None:
-        self.host = host
-        self.port = port
-        self.timeout = timeout
-        self.max_reply_size = max_reply_size
-        self.unix_socket = unix_socket
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
-        self._lock: asyncio.Lock | None = None
+    _reader: asyncio.StreamReader | None = None
+    _writer: asyncio.StreamWriter | None = None
+    _lock: asyncio.Lock | None = None
 
     @property
     def connected(self) -> bool:

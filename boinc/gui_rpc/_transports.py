@@ -11,17 +11,26 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import Any
 
 from .. import errors
 from ._protocol import DEFAULT_MAX_REPLY_SIZE, ReplyBuffer
 
-__all__ = ["SyncTransport"]
+__all__ = ["SyncTransport", "TransportConfig"]
 
 _RECV = 1 << 18
 
 
-class SyncTransport:
-    """A blocking socket to one client."""
+class TransportConfig:
+    """Where a transport connects and what it accepts; shared by both transports.
+
+    Args:
+        host: the client's host name or address.
+        port: its GUI RPC port.
+        timeout: seconds a connect or a whole request and its reply may take.
+        max_reply_size: the largest reply accepted, in bytes.
+        unix_socket: a Unix domain socket path to connect to instead of ``host:port``.
+    """
 
     def __init__(
         self,
@@ -36,7 +45,15 @@ class SyncTransport:
         self.timeout = timeout
         self.max_reply_size = max_reply_size
         self.unix_socket = unix_socket
-        self._sock: socket.socket | None = None
+
+
+class SyncTransport(TransportConfig):
+    """A blocking socket to one client."""
+
+    _sock: socket.socket | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._lock = threading.Lock()
 
     @property

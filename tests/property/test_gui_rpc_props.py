@@ -9,22 +9,13 @@ from hypothesis import strategies as st
 
 from boinc import errors
 from boinc._xml import decode_bytes
-from boinc.gui_rpc import RPCS, Rpc
+from boinc.gui_rpc import RPCS
 from boinc.gui_rpc._protocol import ReplyBuffer
-from tests.fake_gui_rpc import FIXTURES
+from tests.fake_gui_rpc import FIXTURES, run_flow
 
 RECORDED = sorted(p for p in FIXTURES.rglob("*.xml") if not p.name.startswith("http_"))
 BY_TAG = {p.stem: p for p in RECORDED}
 
-
-def _run(rpc: Rpc[object], text: str) -> object:
-    flow = rpc.call()
-    next(flow)
-    try:
-        flow.send(text)
-    except StopIteration as stop:
-        return stop.value
-    raise AssertionError("a one-request flow asked for a second request")
 
 
 @settings(max_examples=60)
@@ -34,7 +25,7 @@ def test_a_reply_split_into_any_chunks_decodes_the_same(name: str, cuts: list[in
     data = (FIXTURES / "rich_50" / f"{name}.xml").read_bytes()
     tag = name.removesuffix("_active_only_0").removesuffix("_seqno_0")
     rpc = RPCS[tag]
-    whole = _run(rpc, decode_bytes(data))
+    whole = run_flow(rpc, decode_bytes(data))
     framed = data + b"\x03"
     buf, pos, reply = ReplyBuffer(), 0, None
     for n in [*cuts, len(framed)]:
@@ -43,13 +34,13 @@ def test_a_reply_split_into_any_chunks_decodes_the_same(name: str, cuts: list[in
         if piece and (reply := buf.feed(piece)) is not None:
             break
     assert reply == data
-    assert _run(rpc, decode_bytes(reply)) == whole
+    assert run_flow(rpc, decode_bytes(reply)) == whole
 
 
 @given(st.sampled_from(sorted(RPCS)), st.binary(max_size=400))
 def test_arbitrary_bytes_give_a_value_or_a_boinc_error(tag: str, junk: bytes) -> None:
     try:
-        _run(RPCS[tag], decode_bytes(b"<boinc_gui_rpc_reply>\n" + junk))
+        run_flow(RPCS[tag], decode_bytes(b"<boinc_gui_rpc_reply>\n" + junk))
     except errors.BoincError:
         pass
 
@@ -59,6 +50,6 @@ def test_damaged_recordings_give_a_value_or_a_boinc_error(tag: str, path: Path, 
     data = path.read_bytes()
     cut = min(cut, len(data))
     try:
-        _run(RPCS[tag], decode_bytes(data[:cut] + junk + data[cut + len(junk) :]))
+        run_flow(RPCS[tag], decode_bytes(data[:cut] + junk + data[cut + len(junk) :]))
     except errors.BoincError:
         pass

@@ -9,7 +9,7 @@ import pytest
 from boinc import errors
 from boinc._xml import decode_bytes
 from boinc.gui_rpc import RPCS, Rpc, rpcs
-from tests.fake_gui_rpc import FIXTURES
+from tests.fake_gui_rpc import FIXTURES, run_flow
 
 #: recordings named after a situation rather than a request
 OTHER = {
@@ -40,15 +40,6 @@ def request_of(path: Path) -> Rpc[object] | None:
     return RPCS[max(tags, key=len)]
 
 
-def run(rpc: Rpc[object], text: str) -> object:
-    flow = rpc.call()
-    next(flow)
-    try:
-        flow.send(text)
-    except StopIteration as stop:
-        return stop.value
-    raise AssertionError("one request, one reply")
-
 
 @pytest.mark.parametrize("path", RECORDINGS, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_recording_gives_a_value_or_a_typed_error(path: Path) -> None:
@@ -58,9 +49,9 @@ def test_recording_gives_a_value_or_a_typed_error(path: Path) -> None:
     text = decode_bytes(path.read_bytes())
     if "<error>" in text or "<error/>" in text or "<unauthorized/>" in text or "<status>-" in text:
         with pytest.raises((errors.RpcError, errors.AuthenticationError)):
-            run(rpc, text)
+            run_flow(rpc, text)
     elif "<boinc_gui_rpc_reply>" not in text:
         with pytest.raises(errors.ProtocolError):  # HTTP mode's 403 and CORS answers
-            run(rpc, text)
+            run_flow(rpc, text)
     else:
-        run(rpc, text)  # a typed value: poll replies too (their error_num is data; the *_wait flows raise)
+        run_flow(rpc, text)  # a typed value: poll replies too (their error_num is data; the *_wait flows raise)
