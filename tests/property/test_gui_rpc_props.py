@@ -53,3 +53,36 @@ def test_damaged_recordings_give_a_value_or_a_boinc_error(tag: str, path: Path, 
         run_flow(RPCS[tag], decode_bytes(data[:cut] + junk + data[cut + len(junk) :]))
     except errors.BoincError:
         pass
+
+
+MUTATED = [
+    ("CcState", "client_state", "rich_50/get_state.xml"),
+    ("Results", "results", "rich_50/get_results_active_only_0.xml"),
+    ("Notices", "notices", "rich_50/get_notices_seqno_0.xml"),
+    ("Projects", "projects", "rich_50/get_project_status.xml"),
+]
+INSERTS = ["", "<", ">", "&", "</name>", "<result>", "</result>", "<x/>", "<!-- c -->", "<a b='c'>", "&#195;", "]]>"]
+
+
+@settings(max_examples=80)
+@given(st.sampled_from(MUTATED), st.lists(st.tuples(st.integers(0, 80_000), st.sampled_from(INSERTS),
+       st.integers(0, 5)), min_size=1, max_size=3))  # fmt: skip
+def test_fast_and_tolerant_paths_agree_on_damaged_real_replies(
+    case: tuple[str, str, str], edits: list[tuple[int, str, int]]
+) -> None:
+    from boinc._xml import decode, decode_slow
+    from boinc.gui_rpc import structs
+
+    name, tag, file = case
+    cls = getattr(structs, name)
+    text = (FIXTURES / file).read_text()
+    for at, insert, cut in edits:
+        at = min(at, len(text))
+        text = text[:at] + insert + text[at + cut :]
+    results = []
+    for read in (decode, decode_slow):
+        try:
+            results.append(read(cls, text, tag))
+        except errors.ReplyParseError:
+            results.append(None)
+    assert results[0] == results[1]
