@@ -44,40 +44,17 @@ import attrs
 
 from boinc.errors import JournalMismatch, PyboincError
 
-__all__ = ["BatchDir", "JournalEntry", "atomic_write", "call_hash", "result_record", "scan_records"]
+from ._slots import atomic_write
+
+__all__ = ["BatchDir", "JournalEntry", "call_hash", "result_record", "scan_records"]
 
 _FORMAT = 1
-
-
-def atomic_write(path: str, data: bytes, *, sync: bool = True) -> None:
-    """Write *data* to *path* through a temporary file and a rename.
-
-    Raises:
-        OSError: the file cannot be written.
-    """
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        if sync:
-            f.flush()
-            os.fsync(f.fileno())
-    os.replace(tmp, path)
-    if sync:
-        _fsync_dir(os.path.dirname(path) or ".")
 
 
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-
-
-def _fsync_dir(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _quote(payload: bytes) -> bytes:

@@ -24,6 +24,7 @@ __all__ = [
     "INPUT_NAME",
     "OUTPUT_NAME",
     "STDERR_FILE",
+    "atomic_write",
     "init_data_text",
     "resolve",
     "soft_link_text",
@@ -109,3 +110,27 @@ def write_init_data(slot_dir: str, fields: Mapping[str, str | int | float]) -> N
     """
     with open(os.path.join(slot_dir, INIT_DATA_FILE), "w", encoding="utf-8") as f:
         f.write(init_data_text(fields))
+
+
+def atomic_write(path: str, data: bytes, *, sync: bool = True) -> None:
+    """Write *data* to *path* through a temporary file and a rename.
+
+    With ``sync``, the file and then its directory are flushed to disk, so a
+    crash at any instant leaves either the old file or the new one.
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        if sync:
+            f.flush()
+            os.fsync(f.fileno())
+    os.replace(tmp, path)
+    if sync:
+        fd = os.open(os.path.dirname(path) or ".", os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

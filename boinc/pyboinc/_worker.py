@@ -45,16 +45,6 @@ def _import_resolver(module: str, qualname: str) -> type:
     return obj
 
 
-def _atomic_write(path: str, data: bytes, *, sync: bool = False) -> None:
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        if sync:
-            f.flush()
-            os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 def pyboinc_get_input() -> Any:
     """Return this job's input, the object the master passed to ``pyboinc_call``.
 
@@ -136,7 +126,7 @@ def pyboinc_checkpoint(state: Any) -> None:
         TypeError: *state* cannot be encoded.
         OSError: the file cannot be written.
     """
-    _atomic_write(_slots.CHECKPOINT_FILE, _wire.dumps(state), sync=True)
+    _slots.atomic_write(_slots.CHECKPOINT_FILE, _wire.dumps(state))
 
 
 def pyboinc_restore() -> Any:
