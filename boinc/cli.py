@@ -145,16 +145,9 @@ def _error_text(exc: BoincError) -> str:
     """The ``<error>`` text of a refusal, which ``RPC::parse_reply`` prints; empty if there was none."""
     from .errors import AuthenticationError, RpcError
 
-    if isinstance(exc, RpcError):
+    if isinstance(exc, (RpcError, AuthenticationError)):
         return exc.message
-    if isinstance(exc, AuthenticationError):
-        # "<tag>: <error text>" for <error>…unauthorized…</error>; <unauthorized/> has a fixed text
-        text = str(exc).partition(": ")[2]
-        return "" if text == _UNAUTHORIZED else text
     return ""
-
-
-_UNAUTHORIZED = "the client refused the request (unauthorized)"
 
 
 class Session:

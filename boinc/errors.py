@@ -112,7 +112,17 @@ class ReplyParseError(ProtocolError):
 
 
 class AuthenticationError(BoincError):
-    """The peer refused our credentials, or an operation needs them."""
+    """The peer refused our credentials, or an operation needs them.
+
+    Attributes:
+        message: the peer's ``<error>`` text when it refused in words (it
+            contained "unauthorized"); empty for ``<unauthorized/>`` and for
+            refusals of the password.
+    """
+
+    def __init__(self, text: str, *, message: str = "") -> None:
+        super().__init__(text)
+        self.message = message
 
 
 class RpcError(BoincError):

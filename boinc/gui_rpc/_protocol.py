@@ -128,7 +128,7 @@ _ERROR_MSG: Final = re.compile(r"<error_msg>(.*?)</error_msg>", re.S)
 def _rpc_error(message: str, code: int, tag: str) -> errors.BoincError:
     # The C++ library's mapping of error texts to codes (RPC::parse_reply).
     if "unauthorized" in message:
-        return errors.AuthenticationError(f"{tag}: {message}")
+        return errors.AuthenticationError(f"{tag}: {message}", message=message)
     if "Missing authenticator" in message:
         code = -155
     elif "Missing URL" in message:

@@ -163,3 +163,13 @@ def test_config_documents_sent_verbatim_are_checked_first() -> None:
             rpcs.file_body(bad, "set_cc_config", "cc_config")
     with pytest.raises(errors.RequestTooLarge):
         rpcs.file_body("<cc_config>" + "x" * 70_000 + "</cc_config>", "set_cc_config", "cc_config")
+
+
+def test_a_refusal_in_words_keeps_the_peers_text() -> None:
+    text = "<boinc_gui_rpc_reply>\n<error>unauthorized: no auth</error>\n</boinc_gui_rpc_reply>\n"
+    with pytest.raises(errors.AuthenticationError) as info:
+        check_reply(text, "op")
+    assert info.value.message == "unauthorized: no auth"
+    with pytest.raises(errors.AuthenticationError) as info:
+        check_reply(fixture("noauth_set_run_mode_1st").decode(), "op")
+    assert info.value.message == ""
