@@ -23,9 +23,9 @@ from . import errors
 from ._password import PasswordFileError, read_gui_rpc_password
 from .gui_rpc import structs as s
 from .gui_rpc.async_client import AsyncRpcClient
-from .gui_rpc.client import GUI_RPC_PORT, RpcClient
+from .gui_rpc.client import RpcClient
 from .gui_rpc.enums import RunMode
-from .gui_rpc.urls import canonicalize_master_url
+from .gui_rpc.urls import canonicalize_master_url, resolve_address
 
 __all__ = ["AsyncBoincClient", "BoincClient", "find_password", "passwd_hash", "resolve_address", "run_mode"]
 
@@ -33,39 +33,6 @@ T = TypeVar("T")
 
 #: The name the client gives itself in ``exchange_versions``.
 CLIENT_NAME = "boinc (Python) BoincClient"
-
-
-def resolve_address(host: str | None = None, port: int | None = None) -> tuple[str, int]:
-    """The host and port to use, from boinccmd's ``--host`` syntax.
-
-    Accepts ``name``, ``name:port``, ``a.b.c.d:port``, ``[v6addr]`` or
-    ``[v6addr]:port``, and a bare IPv6 address (more than one ``:``). ``None``
-    means ``$BOINC_HOST``, else ``localhost``. A port in ``host`` wins over
-    ``port``; without either, 31416.
-
-    Raises:
-        ValueError: a ``[`` without a ``]``, or a port that is not a number.
-    """
-    text = host if host is not None else os.environ.get("BOINC_HOST") or "localhost"
-    found: str | None = None
-    if text.startswith("["):
-        end = text.find("]")
-        if end < 0:
-            raise ValueError(f"invalid IPv6 syntax: {text}")
-        name, rest = text[1:end], text[end + 1 :]
-        if rest:
-            if not rest.startswith(":"):
-                raise ValueError(f"invalid address: {text}")
-            found = rest[1:]
-    elif text.count(":") == 1:
-        name, found = text.split(":")
-    else:
-        name = text
-    if found is not None:
-        if not found.isdigit():
-            raise ValueError(f"invalid port in {text!r}")
-        return name, int(found)
-    return name, port if port is not None else GUI_RPC_PORT
 
 
 def find_password(password: str | None = None) -> str:

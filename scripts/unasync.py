@@ -43,6 +43,7 @@ from .client import (
 {helpers}
 )
 from .enums import RunMode
+from .urls import GUI_RPC_PORT
 
 __all__ = ["AsyncRpcClient"]
 

@@ -20,7 +20,6 @@ from ._async_transport import AsyncTransport
 from ._protocol import DEFAULT_MAX_REPLY_SIZE, Call, Flow, authorize
 from .client import (
     CLIENT_NAME,
-    GUI_RPC_PORT,
     _acct_mgr_args,
     _app_config_body,
     _config_text,
@@ -31,6 +30,7 @@ from .client import (
     _result_ref,
 )
 from .enums import RunMode
+from .urls import GUI_RPC_PORT
 
 __all__ = ["AsyncRpcClient"]
 

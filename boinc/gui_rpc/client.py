@@ -18,13 +18,12 @@ from . import structs as s
 from ._protocol import DEFAULT_MAX_REPLY_SIZE, Call, Flow, authorize
 from ._transports import SyncTransport
 from .enums import RunMode
+from .urls import GUI_RPC_PORT
 
 __all__ = ["GUI_RPC_PORT", "RpcClient"]
 
 T = TypeVar("T")
 
-#: The core client's GUI RPC port.
-GUI_RPC_PORT = 31416
 #: The name this library gives itself in ``exchange_versions``.
 CLIENT_NAME = "boinc (Python)"
 

@@ -23,9 +23,9 @@ import attrs
 
 from .. import errors
 from .async_client import AsyncRpcClient
-from .client import GUI_RPC_PORT
 from .enums import RunMode
 from .structs import CcStatus, Project, Result
+from .urls import GUI_RPC_PORT, resolve_address
 
 __all__ = ["Cluster", "Host", "HostSnapshot"]
 
@@ -55,7 +55,7 @@ class Host:
 
     @classmethod
     def parse(cls, spec: str, password: str | None = None, name: str = "") -> Host:
-        """A host from ``host``, ``host:port``, ``[v6addr]`` or ``[v6addr]:port``.
+        """A host from ``host``, ``host:port``, ``[v6addr]``, ``[v6addr]:port`` or a bare IPv6 address.
 
         Raises:
             ValueError: not a host specification.
@@ -63,17 +63,7 @@ class Host:
         spec = spec.strip()
         if not spec:
             raise ValueError("empty host")
-        if spec.startswith("["):
-            end = spec.find("]")
-            if end < 0:
-                raise ValueError(f"bad host {spec!r}")
-            host, rest = spec[1:end], spec[end + 1 :]
-            port = int(rest[1:]) if rest.startswith(":") else GUI_RPC_PORT
-        elif spec.count(":") == 1:
-            host, _, port_text = spec.partition(":")
-            port = int(port_text)
-        else:
-            host, port = spec, GUI_RPC_PORT
+        host, port = resolve_address(spec)
         if not 0 < port < 65536:
             raise ValueError(f"bad port in {spec!r}")
         return cls(host=host, port=port, password=password, name=name)
