@@ -4,11 +4,16 @@ BOINC's peers write one tag a line and do not always write well-formed XML: a
 bare ``&`` in a name, raw HTML inside an element, an ``<?xml?>`` declaration in
 the middle of a reply, ``&#NNN;`` byte entities. So this is not an XML parser but a
 tokenizer with the tolerance of the C++ ``XML_PARSER``, driven by each struct's
-binding plan:
+binding plan. There are two paths, which tests hold to the same result:
 
-* one compiled regular expression finds the next token; a leaf element
-  ``<tag>text</tag>`` is a single token, which is the fast path for the usual
-  one-tag-a-line reply;
+* the fast path reads BOINC's usual layout, one tag a line, a line at a time,
+  and remembers the lines it has read (a reply repeats most of them); it hands
+  anything else to
+* the tolerant path, where one compiled regular expression finds the next
+  token, a leaf element ``<tag>text</tag>`` being a single token.
+
+On both paths:
+
 * a tag the struct does not know is skipped with its whole subtree;
 * a string field whose element holds markup keeps that markup as text;
 * a DTD is never read, so no entity is ever expanded and nothing is loaded.
@@ -18,12 +23,12 @@ from __future__ import annotations
 
 import gc
 import re
-from operator import itemgetter
+from collections.abc import Iterator
 from typing import Any, Final
 
 from ..errors import ReplyParseError
 from . import scalars
-from .plan import LEAF_CONV, LEAF_ENUM, LEAF_FLOAT, LEAF_INT, LEAF_STR, ClassPlan, FieldPlan, Kind, plan_for
+from .plan import LEAF_CONV, LEAF_ENUM, LEAF_FLOAT, LEAF_INT, LEAF_OTHER, LEAF_STR, ClassPlan, FieldPlan, Kind, plan_for
 
 __all__ = ["decode", "decode_element", "find_element", "iter_elements", "raw_inner"]
 
@@ -278,154 +283,265 @@ class _Fallback(Exception):
     """The fast path met something only the tolerant path reads."""
 
 
-#: The fast path's tokens, found by one ``findall``: (leaf name, leaf body,
-#: leaf marker, empty name, open name, close name). Attributes, CDATA, comments
-#: and declarations are not tokens here; :func:`_fast_ok` sends such input to
-#: the tolerant path.
-_FAST: Final = re.compile(rf"<(?:({_NAME})>([^<]*)</\1(>)|({_NAME})/>|({_NAME})>|/({_NAME})>)")
+# The fast path reads BOINC's usual layout: one token a line. Each line is cut
+# once at its first '>'; the text before it (the "head", such as "    <name")
+# is looked up in a per-plan cache of what it means, so a typical leaf line
+# costs one partition, one dict lookup and one partition of its body. Every
+# line is checked as it is read; anything else (two tokens on a line, an
+# attribute, a comment, a bare '<' in text, a '\r') makes the tolerant path
+# read the whole reply, so both paths always agree.
+_UNKNOWN, _CLOSE, _EMPTY, _TEXT = 6, 7, 8, 9  # line codes after the LEAF_* codes
+_HEAD: Final = re.compile(rf"[^<]*<(/?)({_NAME})(/?)")
+_HEADS_MAX: Final = 512  # cached heads per struct: a hostile reply cannot grow the cache
+#: a line before the root element: blank, a declaration, or one plain tag (its name in group 2)
+_PRE_ROOT: Final = re.compile(rf"\s*(?:<\?[^<>]*\?>|<(/?)({_NAME})(/?)>(?:[^<]*</({_NAME})>)?)?\s*")
+
+_Entry = tuple[int, str, Any, str]
+#: per struct, for one reply: a leaf line read before -> (``__init__`` keyword, value). A large
+#: reply repeats most of its lines (``<state>2</state>``, a platform, a URL); a known line costs
+#: one dict lookup. Values are immutable, so sharing them is safe.
+_Caches = dict[ClassPlan, dict[str, tuple[str, Any]]]
+_SEEN_MAX: Final = 4096  # lines remembered per struct; the cache is emptied when full
 
 
-def _fast_tokens(text: str) -> list[tuple[str, str, str, str, str, str]] | None:
-    tokens = _FAST.findall(text)
-    # Every '<' begins a token of ours exactly when this holds: a leaf holds
-    # two '<', every other token one.
-    leaves = len(tokens) - list(map(itemgetter(2), tokens)).count("")
-    if text.count("<") != len(tokens) + leaves:
-        return None
-    return tokens
+def _head_entry(plan: ClassPlan, head: str) -> _Entry:
+    """What a line whose text before the first '>' is ``head`` means in ``plan``."""
+    entry: _Entry
+    if "<" not in head:
+        entry = (_TEXT, "", None, "")
+    else:
+        m = _HEAD.fullmatch(head)
+        if m is None:
+            raise _Fallback  # a comment, declaration, attribute or stray '<'
+        close, name, empty = m.groups()
+        if close:
+            if empty:
+                raise _Fallback
+            entry = (_CLOSE, name, None, "")
+        elif empty:
+            entry = (_EMPTY, name, plan.by_tag.get(name), "")
+        else:
+            leaf = plan.leaves.get(name)
+            tail = f"/{name}>"
+            entry = (_UNKNOWN, name, None, tail) if leaf is None else (leaf[0], leaf[1], leaf[2], tail)
+    if len(plan.heads) < _HEADS_MAX:
+        plan.heads[head] = entry
+    return entry
 
 
-def _fast_skip(it: Any, name: str) -> None:
-    for token in it:
-        if token[5] == name:
+def _more_lines(first: str, it: Iterator[str], tail: str) -> str:
+    """The body of a leaf that spans lines: up to the line that ends with ``<`` + ``tail``."""
+    parts = [first]
+    for line in it:
+        before, lt, after = line.partition("<")
+        if not lt:
+            parts.append(line)
+            continue
+        if after != tail:
+            raise _Fallback  # markup inside the text
+        parts.append(before)
+        return "\n".join(parts)
+    raise _Fallback
+
+
+def _cdata(first: str, it: Iterator[str], tail: str) -> str:
+    """The text of ``<t><![CDATA[...]]></t>`` (``first`` starts with the CDATA), on one line or more."""
+    last = first[9:]
+    parts = [last]
+    while "]]>" not in last:
+        line = next(it, None)
+        if line is None:
+            raise _Fallback
+        parts.append(line)
+        last = line
+    raw = "\n".join(parts)
+    end = raw.find("]]>")
+    if raw[end + 3 :] != "<" + tail:
+        raise _Fallback  # more than one CDATA section, or text after it
+    return raw[:end]
+
+
+def _skip_lines(it: Iterator[str], name: str) -> None:
+    """Skip an unknown element, up to the line that ends with its first ``</name>``."""
+    close = f"</{name}"
+    for line in it:
+        i = line.find(close)
+        if i >= 0:
+            if line[i:] != close + ">":
+                raise _Fallback
             return
     raise _Fallback
 
 
-def _fast(plan: ClassPlan, it: Any, tag: str) -> Any:
+def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
+    """Decode ``<tag>``, whose open line was just read, from the lines left in ``it``.
+
+    ``caches`` holds, per struct, the leaf lines already read in this reply and their values.
+    """
     vals: dict[str, Any] = {}
     lists: dict[str, list[Any]] | None = None
-    by_tag = plan.by_tag
+    heads = plan.heads
     keep = scalars.KEEP
     ws = scalars.WS
     unescape = scalars.unescape
-    SCALAR, STRUCT, LIST = Kind.SCALAR, Kind.STRUCT, Kind.LIST
-    leaves = plan.leaves
-    for ln, body, lf, en, on, cn in it:
-        if lf:
-            entry = leaves.get(ln)
-            if entry is None:
-                continue
-            code, alias, conv = entry
+    SCALAR, STRUCT, LIST, WRAPPER = Kind.SCALAR, Kind.STRUCT, Kind.LIST, Kind.WRAPPER
+    seen = caches.get(plan)
+    if seen is None:
+        seen = caches[plan] = {}
+    for line in it:
+        hit = seen.get(line)
+        if hit is not None:  # a leaf line met before in this reply: its value is known
+            vals[hit[0]] = hit[1]
+            continue
+        head, sep, rest = line.partition(">")
+        entry = heads.get(head)
+        if entry is None:
+            entry = _head_entry(plan, head)
+        code, alias, conv, tail = entry
+        if code <= LEAF_CONV:  # a scalar field
+            body, lt, after = rest.partition("<")
+            single = after == tail
+            if not single:
+                if not sep:
+                    raise _Fallback
+                if lt:
+                    if code != LEAF_STR or not rest.startswith("<![CDATA["):
+                        raise _Fallback
+                    vals[alias] = _cdata(rest, it, tail).strip(ws)
+                    continue
+                body = _more_lines(rest, it, tail)
+            v: Any
             if code == LEAF_STR:
                 v = body.strip(ws)
                 if "&" in v:
                     v = unescape(v)
-                vals[alias] = v
-                continue
-            if code == LEAF_FLOAT:
-                vals[alias] = float(body) if body.isascii() and "_" not in body else conv(body)
-                continue
-            if code == LEAF_INT:
+            elif code == LEAF_FLOAT:
+                v = float(body) if body.isascii() and "_" not in body else conv(body)
+            elif code == LEAF_INT:
                 if body.isdigit() and body.isascii() and (body[0] != "0" or len(body) == 1):
-                    vals[alias] = int(body)
+                    v = int(body)
                 else:
-                    vals[alias] = conv(body)
-                continue
-            if code == LEAF_ENUM:
+                    v = conv(body)
+            elif code == LEAF_ENUM:
                 members, conv = conv
                 v = members.get(int(body)) if body.isdigit() and body.isascii() and body[0] != "0" else None
-                vals[alias] = v if v is not None else conv(body)
-                continue
-            if code == LEAF_CONV:
+                if v is None:
+                    v = conv(body)
+            else:
                 v = conv(body)
-                if v is not keep:
-                    vals[alias] = v
-                continue
+                if v is keep:
+                    continue
+            vals[alias] = v
+            if single:
+                if len(seen) >= _SEEN_MAX:
+                    seen.clear()
+                seen[line] = (alias, v)
+        elif code == _CLOSE:
+            if not sep or "<" in rest:
+                raise _Fallback
+            if alias == tag:
+                if lists:
+                    for name, items in lists.items():
+                        vals[name] = tuple(items)
+                return plan.factory(**vals)
+            # a stray close tag: ignored, as BOINC does
+        elif code == LEAF_OTHER:  # a struct, a list, a wrapper or raw XML
             fp = conv
             kind = fp.kind
-            if kind is LIST and fp.sub is None:
-                if lists is None:
-                    lists = {}
-                v = fp.conv(body)
-                if v is not keep:
-                    lists.setdefault(fp.alias, []).append(v)
-            elif kind is Kind.RAW:
-                vals[fp.alias] = body.strip(ws)
-            elif body.strip(ws):
-                raise _Fallback  # text where a struct belongs
-            elif kind is STRUCT:  # <coprocs>\n</coprocs>: a struct of defaults
-                vals[fp.alias] = fp.sub.factory()
+            body, lt, after = rest.partition("<")
+            if after == tail:  # on one line
+                if kind is LIST and fp.sub is None:
+                    if lists is None:
+                        lists = {}
+                    v = fp.conv(body)
+                    if v is not keep:
+                        lists.setdefault(alias, []).append(v)
+                elif kind is Kind.RAW:
+                    vals[alias] = body.strip(ws)
+                elif body.strip(ws):
+                    raise _Fallback  # text where a struct belongs
+                elif kind is STRUCT:  # <coprocs></coprocs>: a struct of defaults
+                    vals[alias] = fp.sub.factory()
+                elif kind is LIST:
+                    if lists is None:
+                        lists = {}
+                    lists.setdefault(alias, []).append(fp.sub.factory())
+                continue
+            if lt or not sep:
+                raise _Fallback
+            name = tail[1:-1]
+            if kind is STRUCT:
+                vals[alias] = _fast(fp.sub, it, name, caches)
             elif kind is LIST:
                 if lists is None:
                     lists = {}
-                lists.setdefault(fp.alias, []).append(fp.sub.factory())
-        elif on:
-            fp = by_tag.get(on)
-            if fp is None:
-                _fast_skip(it, on)
-                continue
-            kind = fp.kind
-            if kind is STRUCT:
-                vals[fp.alias] = _fast(fp.sub, it, on)  # type: ignore[arg-type]
-            elif kind is LIST and fp.sub is not None:
-                if lists is None:
-                    lists = {}
-                lists.setdefault(fp.alias, []).append(_fast(fp.sub, it, on))
-            elif kind is Kind.WRAPPER and fp.sub is not None:
-                if lists is None:
-                    lists = {}
-                items = lists.setdefault(fp.alias, [])
-                item_tag = fp.item_tag
-                sub = fp.sub
-                for ln2, _b, lf2, en2, on2, cn2 in it:
-                    if on2:
-                        if on2 == item_tag:
-                            items.append(_fast(sub, it, on2))
-                        else:
-                            _fast_skip(it, on2)
-                    elif cn2:
-                        if cn2 == on:
-                            break
-                    elif (lf2 and ln2 == item_tag) or en2 == item_tag:
-                        raise _Fallback
+                items = lists.setdefault(alias, [])
+                if fp.sub is not None:
+                    items.append(_fast(fp.sub, it, name, caches))
                 else:
-                    raise _Fallback
+                    v = fp.conv(_more_lines(rest, it, tail))
+                    if v is not keep:
+                        items.append(v)
+            elif kind is WRAPPER and fp.sub is not None:
+                if lists is None:
+                    lists = {}
+                _fast_wrapper(fp, lists.setdefault(alias, []), it, name, caches)
             else:
                 raise _Fallback
-        elif en:
-            fp = by_tag.get(en)
+        elif code == _EMPTY:
+            if not sep or "<" in rest:
+                raise _Fallback
+            fp = conv
             if fp is None:
                 continue
             kind = fp.kind
             if kind is SCALAR:
-                vals[fp.alias] = fp.empty
+                vals[alias] = fp.empty
             elif kind is STRUCT:
-                vals[fp.alias] = fp.sub.factory()  # type: ignore[union-attr]
+                vals[alias] = fp.sub.factory()
             elif kind is LIST:
                 if lists is None:
                     lists = {}
-                items = lists.setdefault(fp.alias, [])
-                items.append(fp.empty if fp.sub is None else fp.sub.factory())
+                lists.setdefault(alias, []).append(fp.empty if fp.sub is None else fp.sub.factory())
             elif kind is Kind.RAW:
-                vals[fp.alias] = ""
-        elif cn == tag:
-            if lists:
-                for name, items in lists.items():
-                    vals[name] = tuple(items)
-            return plan.factory(**vals)
+                vals[alias] = ""
+        elif code == _UNKNOWN:
+            body, lt, after = rest.partition("<")
+            if after == tail:
+                continue
+            if lt or not sep:
+                raise _Fallback
+            _skip_lines(it, alias)
+        elif "<" in rest:  # _TEXT, then more
+            raise _Fallback
+    raise _Fallback
+
+
+def _fast_wrapper(fp: FieldPlan, items: list[Any], it: Iterator[str], name: str, caches: _Caches) -> None:
+    """Read the items of a wrapper element (``<gui_urls><gui_url>...``) up to its close line."""
+    sub = fp.sub
+    assert sub is not None
+    item_open = f"<{fp.item_tag}>"
+    close = f"</{name}>"
+    for line in it:
+        s = line.strip(scalars.WS)
+        if s == item_open:
+            items.append(_fast(sub, it, fp.item_tag, caches))
+        elif s == close:
+            return
+        elif s:
+            raise _Fallback  # anything else between the items: the tolerant path decides
     raise _Fallback
 
 
 def _decode_fast(cls: type[Any], text: str, tag: str) -> Any:
-    tokens = _fast_tokens(text)
-    if tokens is None:
-        raise _Fallback
-    it = iter(tokens)
-    for ln, _body, lf, en, on, _cn in it:
-        if on == tag:
-            return _fast(plan_for(cls), it, tag)
-        if (lf and ln == tag) or en == tag:
+    it = iter(text.split("\n"))
+    root = f"<{tag}>"
+    for line in it:
+        if line.strip(scalars.WS) == root:
+            return _fast(plan_for(cls), it, tag, {})
+        m = _PRE_ROOT.fullmatch(line)
+        if m is None or (m.group(2) == tag and not m.group(1)) or m.group(4) not in (None, m.group(2)):
             raise _Fallback
     raise _Fallback
 

@@ -68,6 +68,8 @@ class ClassPlan:
     factory: Callable[..., Any]
     #: tag -> (LEAF_* code, ``__init__`` keyword, converter): the decoder's fast path for leaves
     leaves: dict[str, tuple[int, str, Any]] = attrs.field(factory=dict)
+    #: the decoder's cache: text of a line before its first '>' -> what the line means
+    heads: dict[str, tuple[int, str, Any, str]] = attrs.field(factory=dict)
 
 
 def _enum_conv(cls: type[enum.IntEnum] | type[enum.IntFlag]) -> Callable[[str], Any]:

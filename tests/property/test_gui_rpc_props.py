@@ -17,7 +17,6 @@ RECORDED = sorted(p for p in FIXTURES.rglob("*.xml") if not p.name.startswith("h
 BY_TAG = {p.stem: p for p in RECORDED}
 
 
-
 @settings(max_examples=60)
 @given(st.sampled_from(["get_state", "get_results_active_only_0", "get_messages_seqno_0", "get_notices_seqno_0"]),
        st.lists(st.integers(1, 5000), min_size=1, max_size=40))  # fmt: skip
@@ -60,8 +59,10 @@ MUTATED = [
     ("Results", "results", "rich_50/get_results_active_only_0.xml"),
     ("Notices", "notices", "rich_50/get_notices_seqno_0.xml"),
     ("Projects", "projects", "rich_50/get_project_status.xml"),
+    ("Messages", "msgs", "rich_50/get_messages_seqno_0.xml"),
 ]
-INSERTS = ["", "<", ">", "&", "</name>", "<result>", "</result>", "<x/>", "<!-- c -->", "<a b='c'>", "&#195;", "]]>"]
+INSERTS = ["", "<", ">", "&", "\n", "\r", "</name>", "<result>", "</result>", "\n</result>\n", "<x/>", "<!-- c -->",
+           "<a b='c'>", "&#195;", "]]>", "<![CDATA[", "\n<name>n</name>\n"]  # fmt: skip
 
 
 @settings(max_examples=80)

@@ -76,8 +76,7 @@ def test_leaves_flags_nesting_and_unknown_tags() -> None:
 
 def test_dialect_bare_ampersand_markup_cdata_and_declaration() -> None:
     t = both(
-        '<thing><?xml version="1.0"?><name>AT&T <a href="x">link</a></name>'
-        "<raw><b>kept</b></raw><flag></flag></thing>"
+        '<thing><?xml version="1.0"?><name>AT&T <a href="x">link</a></name><raw><b>kept</b></raw><flag></flag></thing>'
     )
     assert t.name == 'AT&T <a href="x">link</a>'  # type: ignore[attr-defined]
     assert t.raw == "<b>kept</b>"  # type: ignore[attr-defined]
@@ -132,11 +131,16 @@ def test_arbitrary_bytes_give_a_value_or_a_typed_error(data: bytes) -> None:
         pass
 
 
+#: edits that break the fast path's one-token-a-line layout in every way it checks
+INSERTS = ["", "<", ">", "&", "\n", "\r", " ", "</name>", "<inner>", "\n</inner>\n", "<x/>", "<!-- c -->",
+           "<a b='c'>", "<![CDATA[c]]>", "]]>", "<name>", "\n<name>n</name>\n", "</thing>"]  # fmt: skip
+
+
 @given(structs(Thing), st.data())
 def test_fast_and_tolerant_paths_agree_on_mutated_input(thing: Thing, data: st.DataObject) -> None:
     xml = encode(thing, "thing")
     cut = data.draw(st.integers(0, len(xml)))
-    insert = data.draw(st.sampled_from(["", "<", ">", "&", "</name>", "<inner>", "<x/>", "<!-- c -->", "<a b='c'>"]))
+    insert = data.draw(st.sampled_from(INSERTS))
     mutated = xml[:cut] + insert + xml[cut + data.draw(st.integers(0, 3)) :]
     try:
         fast = decode(Thing, mutated, "thing")
@@ -147,3 +151,65 @@ def test_fast_and_tolerant_paths_agree_on_mutated_input(thing: Thing, data: st.D
     except ReplyParseError:
         slow = None
     assert equal(fast, slow)
+
+
+def fast_only(cls: type, text: str, tag: str) -> object:
+    """Decode on the fast path; fail if it would fall back to the tolerant one."""
+    import sys
+
+    return sys.modules["boinc._xml.decode"]._decode_fast(cls, text, tag)
+
+
+def test_fast_path_reads_multi_line_text_and_cdata() -> None:
+    text = (
+        "<thing>\n<name>\n  two\n  lines &amp; more\n</name>\n"
+        "<raw><![CDATA[\n<b>kept</b> &amp; raw\n]]></raw>\n"  # raw: not a str leaf, the tolerant path
+        "</thing>\n"
+    )
+    assert both(text) == Thing(name="two\n  lines & more", raw="<![CDATA[\n<b>kept</b> &amp; raw\n]]>")
+    text = "<thing>\n<name><![CDATA[\n<b>kept</b> &amp; raw\n]]></name>\n<count>\n3\n</count>\n</thing>\n"
+    assert fast_only(Thing, text, "thing") == both(text) == Thing(name="<b>kept</b> &amp; raw", count=3)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["<name a='1'>x</name>", "<name>x</name><count>1</count>", "<name>x</nam>", "<!-- c -->", "<name>x</name >",
+     "<name>a<![CDATA[b]]></name>", "<name><![CDATA[a]]>b</name>", "x < y", "<name/ >", "<inner/><inner/>"],
+)  # fmt: skip
+def test_fast_path_leaves_any_other_layout_to_the_tolerant_path(line: str) -> None:
+    import sys
+
+    text = f"<thing>\n<count>1</count>\n{line}\n</thing>\n"
+    with pytest.raises(sys.modules["boinc._xml.decode"]._Fallback):
+        fast_only(Thing, text, "thing")
+    outcomes = []
+    for read in (decode, decode_slow):
+        try:
+            outcomes.append(read(Thing, text, "thing"))
+        except ReplyParseError:
+            outcomes.append(None)
+    assert equal(outcomes[0], outcomes[1])
+
+
+@attrs.frozen(kw_only=True)
+class Leafy:
+    value: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Outer:
+    value: int = 0
+    leafy: tuple[Leafy, ...] = ()
+
+
+def test_repeated_lines_are_read_per_struct() -> None:
+    # The same line means an int in Outer and a str in Leafy: the per-reply cache of known lines
+    # must not hand one struct's value to the other.
+    text = "<outer>\n<value>7</value>\n<leafy>\n<value>7</value>\n</leafy>\n<value>7</value>\n</outer>\n"
+    assert fast_only(Outer, text, "outer") == Outer(value=7, leafy=(Leafy(value="7"),))
+
+
+def test_many_distinct_lines_overflow_the_line_cache_safely() -> None:
+    items = [Leafy(value=f"v{i % 7 if i % 3 else i}") for i in range(10_000)]
+    text = encode(Outer(value=1, leafy=tuple(items)), "outer")
+    assert fast_only(Outer, text, "outer") == decode_slow(Outer, text, "outer") == Outer(value=1, leafy=tuple(items))

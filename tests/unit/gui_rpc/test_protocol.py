@@ -20,9 +20,7 @@ from tests.fake_gui_rpc import fixture
 
 
 def test_frame_request_envelope_and_terminator() -> None:
-    assert frame_request("<get_state/>\n") == (
-        b"<boinc_gui_rpc_request>\n<get_state/>\n</boinc_gui_rpc_request>\n\x03"
-    )
+    assert frame_request("<get_state/>\n") == (b"<boinc_gui_rpc_request>\n<get_state/>\n</boinc_gui_rpc_request>\n\x03")
 
 
 def test_request_at_the_limit_is_refused_before_sending() -> None:
@@ -132,18 +130,27 @@ def test_nonce_hash_is_lowercase_md5() -> None:
 
 
 @pytest.mark.parametrize(
-    "name",
-    ["get_state", "rich_50/get_state", "rich_50/get_results_active_only_0", "rich_50/get_project_status"],
+    ("name", "struct", "tag"),
+    [
+        ("get_state", "CcState", "client_state"),
+        ("rich_50/get_state", "CcState", "client_state"),  # multi-line <command_line>
+        ("rich_50/get_results_active_only_0", "Results", "results"),
+        ("rich_50/get_project_status", "Projects", "projects"),
+        ("rich_50/get_messages_seqno_0", "Messages", "msgs"),  # CDATA over several lines
+        ("rich_50/get_notices_seqno_0", "Notices", "notices"),
+        ("rich_50/get_old_results", "OldResults", "old_results"),
+        ("get_host_info", "HostInfo", "host_info"),
+        ("get_cc_config", "CcConfig", "cc_config"),
+    ],
 )
-def test_big_replies_take_the_fast_path(name: str) -> None:
+def test_big_replies_take_the_fast_path(name: str, struct: str, tag: str) -> None:
     # A fallback to the tolerant path is not wrong, but it is several times slower.
     import sys
 
-    from boinc.gui_rpc import CcState, Projects, Results
+    from boinc.gui_rpc import structs
 
     decode_module = sys.modules["boinc._xml.decode"]
-    kinds = {"get_state": (CcState, "client_state"), "get_results": (Results, "results")}
-    cls, tag = kinds.get(name.split("/")[-1].removesuffix("_active_only_0"), (Projects, "projects"))
+    cls = getattr(structs, struct)
     text = fixture(name).decode()
     fast = decode_module._decode_fast(cls, text, tag)
     assert fast == decode_module.decode_slow(cls, text, tag)
