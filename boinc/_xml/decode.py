@@ -111,7 +111,7 @@ def _build(plan: ClassPlan, vals: dict[str, Any], lists: dict[str, list[Any]] | 
         for name, items in lists.items():
             vals[name] = tuple(items)
     try:
-        return plan.factory(**vals)
+        return plan.build(vals)
     except (TypeError, ValueError) as exc:
         raise ReplyParseError(f"cannot build {plan.cls.__name__}: {exc}", path=path) from exc
 
@@ -443,7 +443,7 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
                 if lists:
                     for name, items in lists.items():
                         vals[name] = tuple(items)
-                return plan.factory(**vals)
+                return plan.build(vals)
             # a stray close tag: ignored, as BOINC does
         elif code == LEAF_OTHER:  # a struct, a list, a wrapper or raw XML
             fp = conv
@@ -461,11 +461,11 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
                 elif body.strip(ws):
                     raise _Fallback  # text where a struct belongs
                 elif kind is STRUCT:  # <coprocs></coprocs>: a struct of defaults
-                    vals[alias] = fp.sub.factory()
+                    vals[alias] = fp.sub.build({})
                 elif kind is LIST:
                     if lists is None:
                         lists = {}
-                    lists.setdefault(alias, []).append(fp.sub.factory())
+                    lists.setdefault(alias, []).append(fp.sub.build({}))
                 continue
             if lt or not sep:
                 raise _Fallback
@@ -498,11 +498,11 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
             if kind is SCALAR:
                 vals[alias] = fp.empty
             elif kind is STRUCT:
-                vals[alias] = fp.sub.factory()
+                vals[alias] = fp.sub.build({})
             elif kind is LIST:
                 if lists is None:
                     lists = {}
-                lists.setdefault(alias, []).append(fp.empty if fp.sub is None else fp.sub.factory())
+                lists.setdefault(alias, []).append(fp.empty if fp.sub is None else fp.sub.build({}))
             elif kind is Kind.RAW:
                 vals[alias] = ""
         elif code == _UNKNOWN:

@@ -108,7 +108,7 @@ def _screensaver_tasks(text: str) -> s.ScreensaverTasks:
 _REPLY: Final = "boinc_gui_rpc_reply"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class NewerVersion:
     """The reply of ``get_newer_version``."""
 
@@ -119,7 +119,7 @@ class NewerVersion:
     download_url: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AuthId:
     """The reply of ``get_auth_id`` (the HTTP mode's authentication)."""
 
@@ -128,13 +128,13 @@ class AuthId:
     auth_salt: str = xml_field(default="", repr=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _MessageCount:
     xml_tag: ClassVar[str] = _REPLY
     seqno: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _GraphicsPid:
     xml_tag: ClassVar[str] = _REPLY
     graphics_pid: int = 0
@@ -144,7 +144,7 @@ class _GraphicsPid:
 # Request argument structs (encoded by the engine, so every value is escaped)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ExchangeVersions:
     """Arguments of ``exchange_versions``: the GUI's own version and name."""
 
@@ -154,7 +154,7 @@ class ExchangeVersions:
     name: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Seqno:
     """Arguments of ``get_messages``/``get_notices``: only what is newer than ``seqno``."""
 
@@ -162,28 +162,28 @@ class Seqno:
     translatable: bool = xml_field(flag=True, default=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ActiveOnly:
     """Arguments of ``get_results``."""
 
     active_only: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProjectUrl:
     """Arguments of the project operations."""
 
     project_url: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Url:
     """Arguments of requests that take one ``<url>``."""
 
     url: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ResultRef:
     """Arguments of the task operations."""
 
@@ -191,7 +191,7 @@ class ResultRef:
     name: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class FileRef:
     """Arguments of the file transfer operations."""
 
@@ -199,7 +199,7 @@ class FileRef:
     filename: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ModeRequest:
     """Arguments of ``set_run_mode``/``set_gpu_mode``/``set_network_mode``: one flag selects the mode."""
 
@@ -222,7 +222,7 @@ class ModeRequest:
         return cls(**{name: True}, duration=float(duration))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class HostInfoRequest:
     """Arguments of ``set_host_info``: non-empty values overwrite what the client detected."""
 
@@ -232,21 +232,21 @@ class HostInfoRequest:
     domain_name: str = xml_field(default="", omit_default=True)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Language:
     """Arguments of ``set_language``."""
 
     language: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProxyRequest:
     """Arguments of ``set_proxy_settings``."""
 
     proxy_info: s.ProxyInfo
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AcctMgrRequest:
     """Arguments of ``acct_mgr_rpc``."""
 
@@ -256,7 +256,7 @@ class AcctMgrRequest:
     use_config_file: bool = xml_field(flag=True, default=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AttachRequest:
     """Arguments of ``project_attach``."""
 
@@ -267,14 +267,14 @@ class AttachRequest:
     use_config_file: bool = xml_field(flag=True, default=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DeviceStatusRequest:
     """Arguments of ``report_device_status``."""
 
     device_status: s.DeviceStatus
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class GraphicsRequest:
     """Arguments of ``run_graphics_app`` (macOS clients only)."""
 

@@ -93,7 +93,7 @@ _MD5: Final = re.compile(r"[0-9a-f]{32}")
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class FileDesc:
     """One ``<input_file>`` of a job.
 
@@ -202,7 +202,7 @@ def _inner_template(tag: str) -> Callable[[str], str]:
     return convert
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JobParams:
     """A batch's ``<job_params>``: create_work defaults for every job (0 or ``None`` = unset).
 
@@ -216,7 +216,7 @@ class JobParams:
     delay_bound: float | None = None  #: seconds
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JobDesc:
     """One ``<job>`` of a batch.
 
@@ -267,7 +267,7 @@ _unwrap_in: Final = _inner_template("input_template")
 _unwrap_out: Final = _inner_template("output_template")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class BatchDesc:
     """The ``<batch>`` of ``submit_batch`` and ``estimate_batch``."""
 
@@ -302,14 +302,14 @@ class BatchDesc:
 # --------------------------------------------------------------------------- replies
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class OutputFile:
     """An ``<outfile>`` of a finished :class:`JobInstance`."""
 
     size: float = 0.0  #: bytes
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JobInstance:
     """An ``<instance>`` (result) of a job, from ``query_job``."""
 
@@ -321,7 +321,7 @@ class JobInstance:
     outfiles: tuple[OutputFile, ...] = xml_field(tag="outfile", default=())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Job:
     """A job (workunit): a ``<job>`` of ``query_batch``, or the reply of ``query_job``.
 
@@ -355,7 +355,7 @@ class Job:
         return mask
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Batch:
     """A batch, from ``query_batches`` or ``query_batch`` (which adds :attr:`jobs`)."""
 
@@ -378,7 +378,7 @@ class Batch:
     jobs: tuple[Job, ...] = xml_field(tag="job", default=())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JobDetail:
     """A job's name and status, from ``query_batch2`` (status ``DONE``, ``ERROR``, ``IN_PROGRESS`` or ``UNSENT``)."""
 
@@ -386,7 +386,7 @@ class JobDetail:
     status: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class BatchJobs:
     """The jobs ``query_batch2`` reports for one batch name."""
 
@@ -394,7 +394,7 @@ class BatchJobs:
     jobs: tuple[JobDetail, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class BatchSetStatus:
     """The reply of ``query_batch2``: job statuses of several batches, by name."""
 
@@ -405,7 +405,7 @@ class BatchSetStatus:
 _NO_ERRORS: Final = ErrorMask(0)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CompletedJob:
     """The ``<completed_job>`` of ``query_completed_job`` (a job with a canonical instance)."""
 
@@ -419,7 +419,7 @@ class CompletedJob:
     stderr_out: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JobCounts:
     """Server-wide job counts (``server_status.php?counts=1``)."""
 
@@ -431,7 +431,7 @@ class JobCounts:
     wus_need_file_delete: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Templates:
     """An app's default templates, from ``get_templates`` (inner XML, as on the server)."""
 
@@ -439,7 +439,7 @@ class Templates:
     output_template: str = xml_field(raw=True, default="")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Estimate:
     """The reply of ``estimate_batch``."""
 

@@ -213,3 +213,31 @@ def test_many_distinct_lines_overflow_the_line_cache_safely() -> None:
     items = [Leafy(value=f"v{i % 7 if i % 3 else i}") for i in range(10_000)]
     text = encode(Outer(value=1, leafy=tuple(items)), "outer")
     assert fast_only(Outer, text, "outer") == decode_slow(Outer, text, "outer") == Outer(value=1, leafy=tuple(items))
+
+
+def test_missing_required_field_is_a_parse_error_on_both_paths() -> None:
+    from boinc.gui_rpc.structs import Result
+
+    for read in (decode, decode_slow):
+        with pytest.raises(ReplyParseError):
+            read(Thing, "<thing>\n<count>1</count>\n</thing>\n", "thing")  # slotted: __init__
+        with pytest.raises(ReplyParseError):
+            read(Result, "<result>\n<wu_name>w</wu_name>\n</result>\n", "result")  # template copy
+
+
+@given(st.data())
+def test_template_build_equals_init_and_stays_small(data: st.DataObject) -> None:
+    import sys
+
+    from boinc._xml.plan import plan_for
+    from boinc.gui_rpc import structs as s
+
+    cls = data.draw(st.sampled_from([s.Result, s.ActiveTask, s.Project, s.Workunit, s.Message, s.FileTransfer]))
+    value = data.draw(structs(cls))
+    kwargs = {a.name: getattr(value, a.name) for a in attrs.fields(cls)}
+    built = plan_for(cls).build(kwargs)
+    assert type(built) is cls
+    assert built == value
+    assert vars(built) == vars(value)
+    # copies of the template share its keys, as instances made by __init__ do
+    assert sys.getsizeof(vars(built)) <= sys.getsizeof(vars(cls(**kwargs))) + 16

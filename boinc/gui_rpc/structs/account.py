@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProjectListEntry:
     """A project of the BOINC projects list: ``<project>`` in ``all_projects_list.xml`` (C++ ``PROJECT_LIST_ENTRY``).
 
@@ -61,7 +61,7 @@ class ProjectListEntry:
     summary: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AccountManagerEntry:
     """An account manager of the BOINC projects list: ``<account_manager>`` (C++ ``PROJECT_LIST_ENTRY``)."""
 
@@ -79,7 +79,7 @@ class AccountManagerEntry:
     image: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AllProjectsList:
     """The reply of ``get_all_projects_list``: ``<projects>`` (C++ ``ALL_PROJECTS_LIST``).
 
@@ -96,7 +96,7 @@ class AllProjectsList:
     account_manager: tuple[AccountManagerEntry, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AcctMgrInfo:
     """The account manager in use: ``<acct_mgr_info>``, the reply of ``acct_mgr_info`` (C++ ``ACCT_MGR_INFO``)."""
 
@@ -114,7 +114,7 @@ class AcctMgrInfo:
     cookie_failure_url: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProjectConfigPlatform:
     """A platform a project supports: ``<platform>`` in ``<project_config><platforms>``."""
 
@@ -126,7 +126,7 @@ class ProjectConfigPlatform:
     plan_class: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProjectConfig:
     """A project's configuration: ``<project_config>`` (C++ ``PROJECT_CONFIG``).
 
@@ -197,7 +197,7 @@ class ProjectConfig:
         return tuple(p.platform_name for p in self.platforms)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AccountIn:
     """The arguments of ``lookup_account`` and ``create_account`` (C++ ``ACCOUNT_IN``, as sent).
 
@@ -226,7 +226,7 @@ class AccountIn:
     consented_to_terms: bool = xml_field(flag=True, default=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AccountOut:
     """An account look-up's or creation's outcome: ``<account_out>`` (C++ ``ACCOUNT_OUT``).
 
@@ -245,7 +245,7 @@ class AccountOut:
     authenticator: str = xml_field(default="", repr=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProjectAttachReply:
     """An attach's outcome: ``<project_attach_reply>`` (C++ ``PROJECT_ATTACH_REPLY``).
 
@@ -260,7 +260,7 @@ class ProjectAttachReply:
     error_num: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AcctMgrRpcReply:
     """An account manager request's outcome: ``<acct_mgr_rpc_reply>`` (C++ ``ACCT_MGR_RPC_REPLY``).
 
@@ -275,7 +275,7 @@ class AcctMgrRpcReply:
     error_num: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProjectInitStatus:
     """A pending attach from an installer: ``<get_project_init_status>`` (C++ ``PROJECT_INIT_STATUS``).
 

@@ -23,7 +23,7 @@ import attrs
 __all__ = ["AppConfig", "AppConfigs", "AppVersionConfig", "GpuVersions"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class GpuVersions:
     """``<gpu_versions>`` in an ``<app>``: resource usage of the app's GPU versions.
 
@@ -37,7 +37,7 @@ class GpuVersions:
     cpu_usage: float = 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AppConfig:
     """``<app>``: settings for one application (C++ ``APP_CONFIG``)."""
 
@@ -53,7 +53,7 @@ class AppConfig:
     report_results_immediately: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AppVersionConfig:
     """``<app_version>``: settings for one app version (C++ ``APP_VERSION_CONFIG``).
 
@@ -71,7 +71,7 @@ class AppVersionConfig:
     ngpus: float = 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AppConfigs:
     """``<app_config>``: the whole ``app_config.xml`` of a project (C++ ``APP_CONFIGS``)."""
 

@@ -77,7 +77,7 @@ class ConfigPriority(OpenIntEnum):
 _ON_BY_DEFAULT: Final = frozenset({"file_xfer", "sched_ops", "task"})
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, slots=False, repr=False)
 class LogFlags:
     """``<log_flags>``: which kinds of event-log messages the client writes; ``None`` = not in the file.
 
@@ -151,7 +151,7 @@ class LogFlags:
 _LOG_FLAGS: Final = frozenset(f.name for f in attrs.fields(LogFlags))
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, slots=False, repr=False)
 class CoprocConfig:
     """``<coproc>`` in ``<options>``: a coprocessor the client cannot detect itself.
 
@@ -173,7 +173,7 @@ class CoprocConfig:
     non_gpu: bool | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, slots=False, repr=False)
 class ExcludeGpu:
     """``<exclude_gpu>`` in ``<options>``: keep a project (or one of its apps) off a GPU.
 
@@ -258,7 +258,7 @@ CC_CONFIG_DEFAULTS: Final[Mapping[str, Any]] = MappingProxyType(
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, slots=False, repr=False)
 class CcConfigOptions:
     """``<options>`` of ``cc_config.xml``; ``None`` = not in the file, ``()`` = none given.
 
@@ -387,7 +387,7 @@ class CcConfigOptions:
 _OPTIONS: Final = frozenset(f.name for f in attrs.fields(CcConfigOptions))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CcConfig:
     """``<cc_config>``: the whole ``cc_config.xml``.
 

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class OpenclDeviceProp:
     """An OpenCL device's properties: ``<coproc_opencl>`` or ``<opencl_cpu_info>`` (C++ ``OPENCL_DEVICE_PROP``)."""
 
@@ -94,7 +94,7 @@ class OpenclDeviceProp:
     warn_bad_cuda: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class OpenclCpuProp:
     """A CPU as one OpenCL platform sees it: ``<opencl_cpu_prop>`` (C++ ``OPENCL_CPU_PROP``)."""
 
@@ -104,7 +104,7 @@ class OpenclCpuProp:
     opencl_cpu_info: OpenclDeviceProp | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PciInfo:
     """Where a GPU sits on the PCI bus: ``<pci_info>`` (C++ ``PCI_INFO``)."""
 
@@ -116,7 +116,7 @@ class PciInfo:
     domain_id: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CoprocNvidia:
     """The NVIDIA GPUs: ``<coproc_cuda>`` (C++ ``COPROC_NVIDIA``).
 
@@ -176,7 +176,7 @@ class CoprocNvidia:
     pci_info: tuple[PciInfo, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CoprocAti:
     """The AMD/ATI GPUs: ``<coproc_ati>`` (C++ ``COPROC_ATI``; camel-case fields are CAL's names)."""
 
@@ -230,7 +230,7 @@ class CoprocAti:
     coproc_opencl: OpenclDeviceProp | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CoprocIntelGpu:
     """The Intel GPUs: ``<coproc_intel_gpu>`` (C++ ``COPROC_INTEL``)."""
 
@@ -250,7 +250,7 @@ class CoprocIntelGpu:
     coproc_opencl: OpenclDeviceProp | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CoprocAppleGpu:
     """The Apple GPUs: ``<coproc_apple_gpu>`` (C++ ``COPROC_APPLE``, 8.0+)."""
 
@@ -274,7 +274,7 @@ class CoprocAppleGpu:
     coproc_opencl: OpenclDeviceProp | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Coproc:
     """Another vendor's OpenCL GPUs: ``<coproc>`` inside ``<coprocs>`` (C++ ``COPROC``)."""
 
@@ -288,7 +288,7 @@ class Coproc:
     coproc_opencl: OpenclDeviceProp | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Coprocs:
     """The host's GPUs: ``<coprocs>`` (C++ ``COPROCS``); empty on a host without any."""
 
@@ -304,7 +304,7 @@ class Coprocs:
     coproc: tuple[Coproc, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class WslGpu:
     """A GPU usable from a WSL distro's containers: ``<wsl_gpu>`` (C++ ``WSL_GPU``, Windows, 8.2+)."""
 
@@ -316,7 +316,7 @@ class WslGpu:
     has_opencl: bool = xml_field(flag=True, default=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class WslDistro:
     """A Windows Subsystem for Linux distro: ``<distro>`` (C++ ``WSL_DISTRO``; 7.20: ``WSL``).
 
@@ -357,7 +357,7 @@ class WslDistro:
     wsl_gpu: tuple[WslGpu, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Wsl:
     """The host's WSL distros: ``<wsl>`` (C++ ``WSL_DISTROS``; 7.20: ``WSLS``; Windows only)."""
 
@@ -365,7 +365,7 @@ class Wsl:
     distro: tuple[WslDistro, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class HostInfo:
     """The host's hardware and software: ``<host_info>`` (C++ ``HOST_INFO``).
 

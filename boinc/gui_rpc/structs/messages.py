@@ -19,7 +19,7 @@ __all__ = ["Message", "Messages", "Notice", "Notices"]
 _NO_PRIORITY: Final = MsgPriority(0)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Message:
     """An event log message: ``<msg>`` (C++ ``MESSAGE``)."""
 
@@ -35,7 +35,7 @@ class Message:
     time: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Messages:
     """The reply of ``get_messages``: ``<msgs>`` (C++ ``MESSAGES``); at most the newest 2000."""
 
@@ -45,7 +45,7 @@ class Messages:
     msg: tuple[Message, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Notice:
     """A notice (project news, client or scheduler alert): ``<notice>`` (C++ ``NOTICE``).
 
@@ -82,7 +82,7 @@ class Notice:
         return "youtube.com" in self.description.lower()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Notices:
     """The reply of ``get_notices`` and ``get_notices_public``: ``<notices>`` (C++ ``NOTICES``).
 

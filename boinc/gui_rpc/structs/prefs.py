@@ -121,7 +121,7 @@ def _repr_set(self: Any) -> str:
     return f"{type(self).__name__}({', '.join(parts)})"
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, slots=False, repr=False)
 class DayPrefs:
     """``<day_prefs>``: the time window of one weekday (C++ ``TIME_SPAN`` in ``WEEK_PREFS``).
 
@@ -142,7 +142,7 @@ class DayPrefs:
     net_end_hour: float | None = None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, slots=False, repr=False)
 class GlobalPreferences:
     """``<global_preferences>``: computing preferences; ``None`` = not set.
 

@@ -16,7 +16,7 @@ from ..enums import RpcReason
 __all__ = ["GuiUrl", "Project", "Projects", "RscValue"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class GuiUrl:
     """A project web page to offer in a GUI: ``<gui_url>`` (C++ ``GUI_URL``)."""
 
@@ -28,7 +28,7 @@ class GuiUrl:
     url: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class RscValue:
     """A per-resource value: ``<rsc_backoff_time>`` or ``<rsc_backoff_interval>``.
 
@@ -42,7 +42,7 @@ class RscValue:
     value: float = 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Project:
     """An attached project: ``<project>`` (C++ ``PROJECT``).
 
@@ -192,7 +192,7 @@ class Project:
         return self.project_name or self.master_url
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Projects:
     """The reply of ``get_project_status``: ``<projects>`` (C++ ``PROJECTS``).
 

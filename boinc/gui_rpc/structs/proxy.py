@@ -25,7 +25,7 @@ from ..._xml import xml_field
 __all__ = ["ProxyInfo"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProxyInfo:
     """``<proxy_info>``: HTTP and SOCKS proxy settings of the core client.
 

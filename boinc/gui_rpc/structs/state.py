@@ -25,7 +25,7 @@ __all__ = ["CcState", "SimpleGuiInfo"]
 _T = TypeVar("_T")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CcState:
     """The client state: ``<client_state>``, the reply of ``get_state`` (C++ ``CC_STATE``).
 
@@ -206,7 +206,7 @@ class CcState:
         return found[0]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SimpleGuiInfo:
     """The reply of ``get_simple_gui_info``: ``<simple_gui_info>`` (C++ ``SIMPLE_GUI_INFO``)."""
 

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class NetStats:
     """Network throughput averages: ``<net_stats>`` in ``get_state`` (C++ ``NET_STATS``)."""
 
@@ -43,7 +43,7 @@ class NetStats:
     avg_time_down: float = 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TimeStats:
     """How much the client runs and may compute: ``<time_stats>`` (C++ ``TIME_STATS``).
 
@@ -81,7 +81,7 @@ class TimeStats:
     session_gpu_active_duration: float = 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DailyStatistics:
     """A project's credit on one day: ``<daily_statistics>`` (C++ ``DAILY_STATS``)."""
 
@@ -97,7 +97,7 @@ class DailyStatistics:
     host_expavg_credit: float = 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProjectStatistics:
     """A project's credit history: ``<project_statistics>`` (C++ ``PROJECT`` with ``statistics``)."""
 
@@ -107,7 +107,7 @@ class ProjectStatistics:
     daily_statistics: tuple[DailyStatistics, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Statistics:
     """The reply of ``get_statistics``: ``<statistics>``."""
 
@@ -117,7 +117,7 @@ class Statistics:
     project_statistics: tuple[ProjectStatistics, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ProjectDiskUsage:
     """A project's disk usage: ``<project>`` in ``<disk_usage_summary>`` (C++ ``PROJECT``, two fields)."""
 
@@ -127,7 +127,7 @@ class ProjectDiskUsage:
     disk_usage: float = 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DiskUsage:
     """The reply of ``get_disk_usage``: ``<disk_usage_summary>`` (C++ ``DISK_USAGE``)."""
 
@@ -146,7 +146,7 @@ class DiskUsage:
     d_allowed: float = 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DailyXfer:
     """One day's network transfers: ``<dx>`` (C++ ``DAILY_XFER``)."""
 
@@ -159,7 +159,7 @@ class DailyXfer:
     down: float = 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DailyXferHistory:
     """The reply of ``get_daily_xfer_history``: ``<daily_xfers>`` (C++ ``DAILY_XFER_HISTORY``)."""
 

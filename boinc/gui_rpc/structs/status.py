@@ -20,7 +20,7 @@ _NO_REASON: Final = SuspendReason(-1)
 _NO_MODE: Final = RunMode(-1)
 
 
-@attrs.frozen(kw_only=True, order=True)
+@attrs.frozen(kw_only=True, slots=False, order=True)
 class VersionInfo:
     """A BOINC version: ``<server_version>``, the reply of ``exchange_versions`` (C++ ``VERSION_INFO``).
 
@@ -44,7 +44,7 @@ class VersionInfo:
         return (self.major, self.minor, self.release)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CcStatus:
     """The client's run status: ``<cc_status>``, the reply of ``get_cc_status`` (C++ ``CC_STATUS``).
 
@@ -92,7 +92,7 @@ class CcStatus:
     max_event_log_lines: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DeviceStatus:
     """What an Android GUI tells the client of the device: ``<device_status>`` (C++ ``DEVICE_STATUS``).
 

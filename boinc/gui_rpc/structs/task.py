@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class App:
     """An application of a project: ``<app>`` (C++ ``APP``).
 
@@ -48,7 +48,7 @@ class App:
     non_cpu_intensive: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class FileRef:
     """A file an app version or workunit uses: ``<file_ref>`` (C++ ``FILE_REF``)."""
 
@@ -64,7 +64,7 @@ class FileRef:
     optional: bool = xml_field(flag=True, default=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AppVersionCoproc:
     """GPU usage of an app version or workunit: ``<coproc>`` in ``<app_version>``/``<workunit>``.
 
@@ -84,7 +84,7 @@ class AppVersionCoproc:
         return coproc_type_name_to_num(self.type)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AppVersion:
     """A version of an application: ``<app_version>`` (C++ ``APP_VERSION``)."""
 
@@ -128,7 +128,7 @@ class AppVersion:
         return ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Keyword:
     """A job keyword: ``<keyword>`` in ``<job_keywords>`` (C++ ``KEYWORD``)."""
 
@@ -146,7 +146,7 @@ class Keyword:
     category: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Workunit:
     """A workunit (job): ``<workunit>`` (C++ ``WORKUNIT``).
 
@@ -186,7 +186,7 @@ class Workunit:
     job_keywords: tuple[Keyword, ...] = xml_field(wrapper="job_keywords", tag="keyword", default=())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ActiveTask:
     """A task's process (slot): ``<active_task>`` inside ``<result>`` (C++ ``ACTIVE_TASK``).
 
@@ -246,7 +246,7 @@ class ActiveTask:
     remote_desktop_addr: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Result:
     """A task: ``<result>`` (C++ ``RESULT``).
 
@@ -321,7 +321,7 @@ class Result:
         return self.state < ResultState.COMPUTE_ERROR and not self.ready_to_report and self.active_task is None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Results:
     """The reply of ``get_results``: ``<results>`` (C++ ``RESULTS``)."""
 
@@ -331,7 +331,7 @@ class Results:
     result: tuple[Result, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class OldResult:
     """A recently reported task: ``<old_result>`` (C++ ``OLD_RESULT``; kept an hour)."""
 
@@ -358,7 +358,7 @@ class OldResult:
         return self.result_name
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class OldResults:
     """The reply of ``get_old_results``: ``<old_results>``."""
 
@@ -368,7 +368,7 @@ class OldResults:
     old_result: tuple[OldResult, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ScreensaverTasks:
     """The reply of ``get_screensaver_tasks``.
 

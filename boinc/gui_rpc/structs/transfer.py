@@ -13,7 +13,7 @@ import attrs
 __all__ = ["FileTransfer", "FileTransfers", "FileXfer", "PersistentFileXfer"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PersistentFileXfer:
     """A transfer's retry state: ``<persistent_file_xfer>`` (C++ ``PERS_FILE_XFER``)."""
 
@@ -31,7 +31,7 @@ class PersistentFileXfer:
     is_upload: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class FileXfer:
     """A transfer under way: ``<file_xfer>`` (C++ ``FILE_XFER``); present only while one runs."""
 
@@ -47,7 +47,7 @@ class FileXfer:
     url: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class FileTransfer:
     """A file waiting for or in transfer: ``<file_transfer>`` (C++ ``FILE_TRANSFER``).
 
@@ -86,7 +86,7 @@ class FileTransfer:
         return self.file_xfer is not None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class FileTransfers:
     """The reply of ``get_file_transfers``: ``<file_transfers>`` (C++ ``FILE_TRANSFERS``)."""
 
