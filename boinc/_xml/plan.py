@@ -219,7 +219,7 @@ def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
                 raise TypeError(f"{cls.__name__}() missing required keyword argument: {name!r}")
         values = template.copy()
         values.update(vals)
-        obj = new(cls)
+        obj: Any = new(cls)
         set_dict(obj, "__dict__", values)
         return obj
 
