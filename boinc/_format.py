@@ -24,7 +24,6 @@ from .gui_rpc.enums import (
     run_mode_string,
     suspend_reason_string,
 )
-from .gui_rpc.error_codes import boincerror as _boincerror
 
 # The typing names are only annotations here: not importing typing keeps the command's start-up short.
 TYPE_CHECKING = False
@@ -108,7 +107,9 @@ FORMAT_8: Final = Format("8")
 
 def boincerror(code: int) -> str:
     """The text boinccmd 7.20.5 prints for an error code, e.g. ``Error -999`` for an unknown one."""
-    return _boincerror(code, BOINCCMD_VERSION)
+    from .gui_rpc.error_codes import boincerror as text_of  # 300 names: only when an error is printed
+
+    return text_of(code, BOINCCMD_VERSION)
 
 
 # ---------------------------------------------------------------------------

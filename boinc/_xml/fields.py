@@ -25,15 +25,30 @@ __all__ = ["METADATA_KEY", "XmlSpec", "xml_field"]
 METADATA_KEY: Final = "boinc.xml"
 
 
-@attrs.frozen
 class XmlSpec:
-    """How one attrs field maps to XML."""
+    """How one attrs field maps to XML (see :func:`xml_field` for the meaning of each)."""
 
-    tag: str | None = None
-    wrapper: str | None = None
-    flag: bool = False
-    omit_default: bool = False
-    raw: bool = False
+    __slots__ = ("flag", "omit_default", "raw", "tag", "wrapper")
+
+    def __init__(
+        self,
+        tag: str | None = None,
+        wrapper: str | None = None,
+        flag: bool = False,
+        omit_default: bool = False,
+        raw: bool = False,
+    ) -> None:
+        self.tag = tag
+        self.wrapper = wrapper
+        self.flag = flag
+        self.omit_default = omit_default
+        self.raw = raw
+
+    def __repr__(self) -> str:
+        return (
+            f"XmlSpec(tag={self.tag!r}, wrapper={self.wrapper!r}, flag={self.flag}, "
+            f"omit_default={self.omit_default}, raw={self.raw})"
+        )
 
 
 def xml_field(

@@ -34,43 +34,82 @@ class Kind(enum.IntEnum):
 _DEFAULT_SPEC: Final = XmlSpec()
 
 
-@attrs.define(slots=True, eq=False)
 class FieldPlan:
-    """How one field is read and written."""
+    """How one field is read and written.
 
-    name: str  #: attrs field name (the ``__init__`` keyword is ``alias``)
-    alias: str
-    tag: str
-    kind: Kind
-    spec: XmlSpec
-    #: text -> value (scalars and scalar items); may return scalars.KEEP
-    conv: Callable[[str], Any] | None = None
-    #: value of a bare ``<tag/>``
-    empty: Any = None
-    #: the scalar's Python type (str, int, float, bool or an enum class)
-    scalar_type: type | None = None
-    #: plan of the nested struct (STRUCT, or items of LIST/WRAPPER)
-    sub: ClassPlan | None = None
-    #: tag of the items inside a wrapper
-    item_tag: str = ""
-    optional: bool = False
-    default: Any = None
+    Attributes:
+        name: the attrs field name (the ``__init__`` keyword is ``alias``).
+        alias: the ``__init__`` keyword.
+        tag: the XML element (for a WRAPPER field, the wrapper's).
+        kind: what the field holds.
+        spec: the field's :class:`XmlSpec`.
+        conv: text -> value (scalars and scalar items); may return ``scalars.KEEP``.
+        empty: the value of a bare ``<tag/>``.
+        scalar_type: the scalar's Python type (str, int, float, bool or an enum class).
+        sub: the plan of the nested struct (STRUCT, or items of LIST/WRAPPER).
+        item_tag: the tag of the items inside a wrapper.
+        optional: the field's type allows ``None``.
+        default: the field's default value.
+    """
+
+    __slots__ = (
+        "alias",
+        "conv",
+        "default",
+        "empty",
+        "item_tag",
+        "kind",
+        "name",
+        "optional",
+        "scalar_type",
+        "spec",
+        "sub",
+        "tag",
+    )
+
+    def __init__(self, *, name: str, alias: str, tag: str, kind: Kind, spec: XmlSpec, optional: bool, default: Any):
+        self.name = name
+        self.alias = alias
+        self.tag = tag
+        self.kind = kind
+        self.spec = spec
+        self.optional = optional
+        self.default = default
+        self.conv: Callable[[str], Any] | None = None
+        self.empty: Any = None
+        self.scalar_type: type | None = None
+        self.sub: ClassPlan | None = None
+        self.item_tag = ""
 
 
-@attrs.define(slots=True, eq=False)
 class ClassPlan:
-    """The plan of one struct class."""
+    """The plan of one struct class.
 
-    cls: type
-    fields: list[FieldPlan]
-    #: tag -> field plan (for WRAPPER fields, the wrapper's tag)
-    by_tag: dict[str, FieldPlan]
-    #: makes an instance from ``{__init__ keyword: value}``; see :func:`_builder`
-    build: Callable[[dict[str, Any]], Any]
-    #: tag -> (LEAF_* code, ``__init__`` keyword, converter): the decoder's fast path for leaves
-    leaves: dict[str, tuple[int, str, Any]] = attrs.field(factory=dict)
-    #: the decoder's cache: text of a line before its first '>' -> what the line means
-    heads: dict[str, tuple[int, str, Any, str]] = attrs.field(factory=dict)
+    Attributes:
+        cls: the struct class.
+        fields: the plans of its fields, in order.
+        by_tag: tag -> field plan (for WRAPPER fields, the wrapper's tag).
+        build: makes an instance from ``{__init__ keyword: value}``; see :func:`_builder`.
+        leaves: tag -> (LEAF_* code, ``__init__`` keyword, converter): the fast path's leaves.
+        heads: the decoder's cache: the text of a line before its first ``>`` -> what the line means.
+    """
+
+    __slots__ = ("build", "by_tag", "cls", "fields", "heads", "leaves")
+
+    def __init__(
+        self,
+        cls: type,
+        fields: list[FieldPlan],
+        by_tag: dict[str, FieldPlan],
+        build: Callable[[dict[str, Any]], Any],
+        leaves: dict[str, tuple[int, str, Any]],
+    ) -> None:
+        self.cls = cls
+        self.fields = fields
+        self.by_tag = by_tag
+        self.build = build
+        self.leaves = leaves
+        self.heads: dict[str, tuple[int, str, Any, str]] = {}
 
 
 def _enum_conv(cls: type[enum.IntEnum] | type[enum.IntFlag]) -> Callable[[str], Any]:

@@ -9,12 +9,9 @@ the sync and asyncio clients share every piece of logic but the I/O.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Generator
 from typing import Final, TypeVar
-
-import attrs
 
 from .. import errors
 from .._xml import scalars
@@ -61,19 +58,29 @@ def frame_request(body: str, tag: str = "") -> bytes:
     return data
 
 
-@attrs.frozen
 class Call:
     """A flow step: send ``data`` (a framed request) and resume with the reply text."""
 
-    data: bytes
-    tag: str
+    __slots__ = ("data", "tag")
+
+    def __init__(self, data: bytes, tag: str) -> None:
+        self.data = data
+        self.tag = tag
+
+    def __repr__(self) -> str:
+        return f"Call(tag={self.tag!r}, {len(self.data)} bytes)"
 
 
-@attrs.frozen
 class Sleep:
     """A flow step: wait ``seconds``, then resume with ``None``."""
 
-    seconds: float
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __repr__(self) -> str:
+        return f"Sleep({self.seconds!r})"
 
 
 #: A multi-step operation returning ``T``: it yields steps and is sent reply texts.
@@ -206,6 +213,8 @@ def check_reply(text: str, tag: str) -> int:
 
 def nonce_hash(nonce: str, password: str) -> str:
     """``md5(nonce + password)`` as 32 lowercase hex digits (the ``auth2`` proof)."""
+    import hashlib  # here: most flows never authorize, and it loads OpenSSL
+
     return hashlib.md5((nonce + password).encode("utf-8")).hexdigest()
 
 

@@ -16,7 +16,6 @@ import attrs
 
 from .. import errors
 from .._xml import decode, encode, find_element, xml_field
-from .._xml.check import check_document
 from .._xml.decode import decode_element
 from . import structs as s
 from ._protocol import Call, Flow, Sleep, check_reply, frame_request
@@ -27,7 +26,6 @@ __all__ = ["RPCS", "AuthId", "NewerVersion", "Rpc"]
 T = TypeVar("T")
 
 
-@attrs.frozen
 class Rpc(Generic[T]):
     """One GUI RPC request.
 
@@ -38,10 +36,16 @@ class Rpc(Generic[T]):
         network: it lets the client use the network for 5 minutes (table flag).
     """
 
-    tag: str
-    parse: Callable[[str], T]
-    auth: bool = False
-    network: bool = False
+    __slots__ = ("auth", "network", "parse", "tag")
+
+    def __init__(self, tag: str, parse: Callable[[str], T], auth: bool = False, network: bool = False) -> None:
+        self.tag = tag
+        self.parse = parse
+        self.auth = auth
+        self.network = network
+
+    def __repr__(self) -> str:
+        return f"Rpc({self.tag!r}, auth={self.auth}, network={self.network})"
 
     def frame(self, args: Any = None, body: str | None = None) -> Call:
         """The framed request: ``args`` (a struct) encoded as the request element, or a raw ``body``."""
@@ -416,6 +420,8 @@ def file_body(xml: str, tag: str, root: str) -> str:
         ValueError: it is not a well-formed ``<root>`` document (the client would write a broken file).
         RequestTooLarge: the client would not write a file this large.
     """
+    from .._xml.check import check_document  # defusedxml: only for documents sent verbatim
+
     check_document(xml, f"{tag}'s document", root)
     if len(xml.encode("utf-8")) > FILE_BODY_LIMIT:
         raise errors.RequestTooLarge(f"{tag}: the client writes at most {FILE_BODY_LIMIT} bytes of a config file")
