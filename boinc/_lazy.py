@@ -33,14 +33,32 @@ def attach(package: str, namespace: dict[str, Any], submodules: Sequence[str]) -
                 names.extend(importlib.import_module(f"{package}.{sub}").__all__)
             namespace["__all__"] = names
             return names
-        if name.startswith("__"):
+        if name.startswith("__") or _is_submodule(namespace, name):
+            # ``from package import submodule`` asks for the attribute first: let the import
+            # system load the submodule, rather than importing every other one looking for it
             raise AttributeError(name)
         for sub in submodules:
             module = importlib.import_module(f"{package}.{sub}")
-            if name in module.__all__:
+            lazy = vars(module).get("__getattr__")
+            if lazy is not None and "__all__" not in vars(module):
+                # a lazy package itself: ask it, rather than import all of it for its __all__
+                try:
+                    value = lazy(name)
+                except AttributeError:
+                    continue
+            elif name in module.__all__:
                 value = getattr(module, name)
-                namespace[name] = value
-                return value
+            else:
+                continue
+            namespace[name] = value
+            return value
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     return __getattr__
+
+
+def _is_submodule(namespace: dict[str, Any], name: str) -> bool:
+    """Whether the package whose globals are ``namespace`` has a submodule ``name``."""
+    from os.path import exists, join
+
+    return any(exists(join(d, f"{name}.py")) or exists(join(d, name, "__init__.py")) for d in namespace["__path__"])

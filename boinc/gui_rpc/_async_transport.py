@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from .. import errors
-from ._protocol import ReplyBuffer
+from ._protocol import ReplyBuffer, run_prepare
 from ._transports import _RECV, TransportConfig
 
 __all__ = ["AsyncTransport"]
@@ -43,8 +44,8 @@ class AsyncTransport(TransportConfig):
         except OSError as exc:
             raise errors.ConnectError(f"cannot connect: {exc.strerror or exc}", host=self.host, port=self.port) from exc
 
-    async def call(self, data: bytes) -> bytes:
-        """Send one request and read its whole reply.
+    async def call(self, data: bytes, prepare: Callable[[], object] | None = None) -> bytes:
+        """Send one request and read its whole reply; run ``prepare`` (see :class:`Call`) in between.
 
         Raises:
             ConnectionClosed: the peer closed before the reply was complete.
@@ -57,7 +58,7 @@ class AsyncTransport(TransportConfig):
             if self._writer is None:
                 await self.connect()
             try:
-                return await asyncio.wait_for(self._exchange(data), self.timeout)
+                return await asyncio.wait_for(self._exchange(data, prepare), self.timeout)
             except asyncio.TimeoutError as exc:
                 await self.close()
                 raise errors.RpcTimeout(
@@ -72,11 +73,12 @@ class AsyncTransport(TransportConfig):
                     f"connection lost: {exc.strerror or exc}", host=self.host, port=self.port
                 ) from exc
 
-    async def _exchange(self, data: bytes) -> bytes:
+    async def _exchange(self, data: bytes, prepare: Callable[[], object] | None) -> bytes:
         reader, writer = self._reader, self._writer
         assert reader is not None and writer is not None
         writer.write(data)
         await writer.drain()
+        run_prepare(prepare)
         buffer = ReplyBuffer(self.max_reply_size)
         while True:
             chunk = await reader.read(_RECV)

@@ -10,7 +10,7 @@ the sync and asyncio clients share every piece of logic but the I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Final, TypeVar
 
 from .. import errors
@@ -59,13 +59,19 @@ def frame_request(body: str, tag: str = "") -> bytes:
 
 
 class Call:
-    """A flow step: send ``data`` (a framed request) and resume with the reply text."""
+    """A flow step: send ``data`` (a framed request) and resume with the reply text.
 
-    __slots__ = ("data", "tag")
+    ``prepare``, if given, is run once the request is sent, while the client computes its
+    reply: it imports what reading the reply needs (the first ``get_state`` of a process
+    imports most struct modules), so that this time is hidden.
+    """
 
-    def __init__(self, data: bytes, tag: str) -> None:
+    __slots__ = ("data", "prepare", "tag")
+
+    def __init__(self, data: bytes, tag: str, prepare: Callable[[], object] | None = None) -> None:
         self.data = data
         self.tag = tag
+        self.prepare = prepare
 
     def __repr__(self) -> str:
         return f"Call(tag={self.tag!r}, {len(self.data)} bytes)"
@@ -85,6 +91,15 @@ class Sleep:
 
 #: A multi-step operation returning ``T``: it yields steps and is sent reply texts.
 Flow = Generator[Call | Sleep, str | None, T]
+
+
+def run_prepare(prepare: Callable[[], object] | None) -> None:
+    """Run a :class:`Call`'s ``prepare``; a failure is left for the reply's reading to meet and report."""
+    if prepare is not None:
+        try:
+            prepare()
+        except Exception:  # the same import fails again, and is reported, where the reply is read
+            pass
 
 
 class ReplyBuffer:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .. import errors
-from ._protocol import DEFAULT_MAX_REPLY_SIZE, ReplyBuffer
+from ._protocol import DEFAULT_MAX_REPLY_SIZE, ReplyBuffer, run_prepare
 
 __all__ = ["SyncTransport", "TransportConfig"]
 
@@ -88,8 +89,8 @@ class SyncTransport(TransportConfig):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock = sock
 
-    def call(self, data: bytes) -> bytes:
-        """Send one request and read its whole reply.
+    def call(self, data: bytes, prepare: Callable[[], object] | None = None) -> bytes:
+        """Send one request and read its whole reply; run ``prepare`` (see :class:`Call`) in between.
 
         Raises:
             ConnectionClosed: the peer closed before the reply was complete.
@@ -106,6 +107,7 @@ class SyncTransport(TransportConfig):
             try:
                 sock.settimeout(self.timeout)
                 sock.sendall(data)
+                run_prepare(prepare)
                 while True:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:

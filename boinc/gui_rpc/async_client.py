@@ -102,7 +102,7 @@ class AsyncRpcClient:
             while True:
                 if isinstance(step, Call):
                     try:
-                        reply = await self._transport.call(step.data)
+                        reply = await self._transport.call(step.data, step.prepare)
                     except errors.BoincError as exc:
                         step = flow.throw(exc)
                         continue

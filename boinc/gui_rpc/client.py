@@ -109,7 +109,7 @@ class RpcClient:
             while True:
                 if isinstance(step, Call):
                     try:
-                        reply = self._transport.call(step.data)
+                        reply = self._transport.call(step.data, step.prepare)
                     except errors.BoincError as exc:
                         step = flow.throw(exc)
                         continue

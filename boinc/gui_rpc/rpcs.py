@@ -55,7 +55,7 @@ class Rpc(Generic[T]):
             xml = f"<{self.tag}/>\n"
         else:
             xml = encode(args, self.tag)
-        return Call(frame_request(xml, self.tag), self.tag)
+        return Call(frame_request(xml, self.tag), self.tag, getattr(self.parse, "prepare", None))
 
     def call(self, args: Any = None, body: str | None = None) -> Flow[T]:
         """The flow of one request and its reply."""
@@ -69,30 +69,55 @@ class Rpc(Generic[T]):
 # Reply readers
 
 
-def _element(ref: Callable[[], type[T]], tag: str | None = None, empty_ok: bool = False) -> Callable[[str], T]:
+class _Element(Generic[T]):
     """Read the reply's ``<tag>`` element as struct ``ref()``; an absent one is an empty struct if ``empty_ok``.
 
-    The struct class is looked up on first use, so that its module is imported only if needed.
+    The struct class is looked up on first use, so that its module is imported only if needed:
+    by :meth:`prepare`, while the client computes the reply, or else when the reply is read.
     """
 
-    def parse(text: str) -> T:
-        cls = ref()
-        name = tag or cls.xml_tag  # type: ignore[attr-defined]
-        if empty_ok and find_element(text, name) is None:
+    __slots__ = ("empty_ok", "ref", "tag")
+
+    def __init__(self, ref: Callable[[], type[T]], tag: str | None, empty_ok: bool) -> None:
+        self.ref = ref
+        self.tag = tag
+        self.empty_ok = empty_ok
+
+    def prepare(self) -> None:
+        """Import the struct's module."""
+        self.ref()
+
+    def __call__(self, text: str) -> T:
+        cls = self.ref()
+        name = self.tag or cls.xml_tag  # type: ignore[attr-defined]
+        if self.empty_ok and find_element(text, name) is None:
             return cls()
         return decode(cls, text, name)  # type: ignore[no-any-return]
 
-    return parse
 
-
-def _items(ref: Callable[[], type[Any]], field: str, tag: str | None = None) -> Callable[[str], list[Any]]:
+class _Items:
     """Read a container element and return its repeated field as a list."""
-    read = _element(ref, tag)
 
-    def parse(text: str) -> list[Any]:
-        return list(getattr(read(text), field))
+    __slots__ = ("field", "read")
 
-    return parse
+    def __init__(self, read: _Element[Any], field: str) -> None:
+        self.read = read
+        self.field = field
+
+    def prepare(self) -> None:
+        """Import the container's module."""
+        self.read.ref()
+
+    def __call__(self, text: str) -> list[Any]:
+        return list(getattr(self.read(text), self.field))
+
+
+def _element(ref: Callable[[], type[T]], tag: str | None = None, empty_ok: bool = False) -> _Element[T]:
+    return _Element(ref, tag, empty_ok)
+
+
+def _items(ref: Callable[[], type[Any]], field: str, tag: str | None = None) -> _Items:
+    return _Items(_Element(ref, tag, False), field)
 
 
 def _success(text: str) -> None:

@@ -210,8 +210,10 @@ def test_repeated_lines_are_read_per_struct() -> None:
 
 
 def test_many_distinct_lines_overflow_the_line_cache_safely() -> None:
-    items = [Leafy(value=f"v{i % 7 if i % 3 else i}") for i in range(10_000)]
+    # also more than a megabyte: the fast path splits it into lines a piece at a time
+    items = [Leafy(value=f"v{i % 7 if i % 3 else i}") for i in range(40_000)]
     text = encode(Outer(value=1, leafy=tuple(items)), "outer")
+    assert len(text) > 1 << 20
     assert fast_only(Outer, text, "outer") == decode_slow(Outer, text, "outer") == Outer(value=1, leafy=tuple(items))
 
 
@@ -241,3 +243,10 @@ def test_template_build_equals_init_and_stays_small(data: st.DataObject) -> None
     assert vars(built) == vars(value)
     # copies of the template share its keys, as instances made by __init__ do
     assert sys.getsizeof(vars(built)) <= sys.getsizeof(vars(cls(**kwargs))) + 16
+
+
+@given(st.text(alphabet="ab\n", max_size=60), st.integers(1, 8))
+def test_lines_split_in_pieces_are_the_lines(text: str, piece: int) -> None:
+    from boinc._xml.decode import iter_lines
+
+    assert list(iter_lines(text, piece)) == text.split("\n")
