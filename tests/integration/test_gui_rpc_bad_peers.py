@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -115,3 +116,59 @@ def test_async_client_same_behaviour() -> None:
                 await rpc.get_state()
 
     asyncio.run(main())
+
+
+def _prepare_probe(seen: list[str]) -> Callable[[], None]:
+    def prepare() -> None:
+        seen.append("prepared")
+        raise ImportError("a broken module: the reply's reading meets it again")
+
+    return prepare
+
+
+def test_prepare_runs_between_request_and_reply_and_cannot_break_the_call() -> None:
+    from boinc.gui_rpc._protocol import Call, frame_request
+    from boinc.gui_rpc._transports import SyncTransport
+
+    seen: list[str] = []
+    with FakePeer({"get_cc_status": fixture("get_cc_status")}) as peer:
+        transport = SyncTransport("127.0.0.1", peer.port, timeout=5)
+        call = Call(frame_request("<get_cc_status/>\n"), "get_cc_status", _prepare_probe(seen))
+        reply = transport.call(call.data, call.prepare)
+        transport.close()
+    assert b"<cc_status>" in reply
+    assert seen == ["prepared"]
+
+
+def test_async_prepare_runs_and_cannot_break_the_call() -> None:
+    from boinc.gui_rpc._async_transport import AsyncTransport
+    from boinc.gui_rpc._protocol import frame_request
+
+    seen: list[str] = []
+
+    async def main(peer: FakePeer) -> bytes:
+        transport = AsyncTransport("127.0.0.1", peer.port, timeout=5)
+        try:
+            return await transport.call(frame_request("<get_cc_status/>\n"), _prepare_probe(seen))
+        finally:
+            await transport.close()
+
+    with FakePeer({"get_cc_status": fixture("get_cc_status")}) as peer:
+        assert b"<cc_status>" in asyncio.run(main(peer))
+    assert seen == ["prepared"]
+
+
+def test_a_reply_struct_module_is_imported_while_the_client_computes() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from boinc.gui_rpc import rpcs\n"
+        "call = rpcs.GET_RESULTS.frame(rpcs.ActiveOnly(active_only=False))\n"
+        "assert 'boinc.gui_rpc.structs.task' not in sys.modules\n"
+        "call.prepare()\n"
+        "assert 'boinc.gui_rpc.structs.task' in sys.modules\n"
+        "assert rpcs.GET_CC_STATUS.frame().prepare is not None and rpcs.QUIT.frame().prepare is None\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

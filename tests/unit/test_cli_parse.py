@@ -230,6 +230,10 @@ def test_the_cli_reference_page_is_current() -> None:
 def test_python_m_boinc_runs_the_command() -> None:
     done = subprocess.run([sys.executable, "-m", "boinc", "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "boinccmd 7.20.5 compatible" in done.stdout
+    # it leaves with os._exit: the status and both streams, flushed, must still get out
+    done = subprocess.run([sys.executable, "-m", "boinc", "--bogus"], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr == cli.usage_text()
 
 
 def test_the_cli_path_does_not_import_the_gui_rpc_package() -> None:
