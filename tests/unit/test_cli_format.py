@@ -10,12 +10,16 @@ exit status. The other tests decode a reply with the typed client's readers
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boinc import _format as F
 from boinc import cli
@@ -249,3 +253,57 @@ def test_time_to_string(utc: None) -> None:
 def test_the_golden_folder_has_no_absolute_paths() -> None:
     for path in Path(GOLDEN).iterdir():
         assert b"/work/" not in path.read_bytes()
+
+
+#: time zones with DST both ways, half-hour offsets and shifts, and leap seconds (``right/``);
+#: the POSIX rules work without tzdata
+ZONES = ["UTC", "Europe/Dublin", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kolkata", "right/Europe/Paris",
+         "LHST-10:30LHDT-11,M10.1.0,M4.1.0", "EST5EDT,M3.2.0,M11.1.0"]  # fmt: skip
+
+
+def _reference(t: float) -> tuple[str, str]:
+    """What ``time`` itself says: ``ctime()`` and ``time_to_string``."""
+    try:
+        ctime = time.ctime(int(t)) + "\n"
+    except (OverflowError, ValueError, OSError):
+        ctime = "(null)"
+    try:
+        dmy = time.strftime("%d-%b-%Y %H:%M:%S", time.localtime(int(t))) if t else "---"
+    except (OverflowError, ValueError, OSError):
+        dmy = "---"
+    return ctime, dmy
+
+
+@contextlib.contextmanager
+def _time_zone(tz: str) -> Iterator[None]:
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = tz
+    time.tzset()
+    F._CLOCK.reset()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
+        F._CLOCK.reset()
+
+
+@pytest.mark.parametrize("tz", ZONES)
+def test_fast_clock_is_local_time_across_dst_switches(tz: str) -> None:
+    # every 19 minutes and 7 seconds through a year of DST switches, and the second before each quarter hour
+    start = 1_774_000_000  # March 2026
+    with _time_zone(tz):
+        for t in range(start, start + 365 * 86400, 19 * 60 + 7):
+            for s in (t, t - t % 900 - 1):
+                assert (F._ctime(s), F.time_to_string(s)) == _reference(s), (tz, s)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(2**40), 2**40).map(float)))
+def test_fast_clock_matches_time_for_any_stamp(t: float) -> None:
+    for tz in ("Australia/Lord_Howe", "right/UTC", "UTC"):
+        with _time_zone(tz):
+            assert (F._ctime(t), F.time_to_string(t)) == _reference(t), (tz, t)
