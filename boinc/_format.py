@@ -294,55 +294,59 @@ def _project(p: Project, fmt: Format) -> str:
 
 
 def _result(r: Result, fmt: Format, project_name: str = "") -> str:
-    """``RESULT::print`` (the hot path of ``--get_tasks`` and ``--get_state``)."""
+    """``RESULT::print`` (the hot path of ``--get_tasks`` and ``--get_state``): one string, one f-string."""
     state = r.state
     at = r.active_task
-    sched = at.scheduler_state if at is not None else 0
-    out = [f"   name: {r.name}\n   WU name: {r.wu_name}\n"]
-    if fmt.v8 and project_name:
-        out.append(f"   project: {project_name}\n")
-    out.append(
+    project = f"   project: {project_name}\n" if fmt.v8 and project_name else ""
+    running = finished = remaining = ""
+    if at is None:
+        sched = task_state = 0
+        current_cpu = elapsed = 0.0
+    else:
+        sched, task_state = at.scheduler_state, at.active_task_state
+        current_cpu = at.current_cpu_time
+        elapsed = at.elapsed_time
+        if sched > 0:
+            sent, received = at.bytes_sent, at.bytes_received
+            running = (
+                f"   slot: {at.slot}\n"
+                f"   PID: {at.pid}\n"
+                f"   CPU time at last checkpoint: {at.checkpoint_cpu_time:f}\n"
+                f"   current CPU time: {current_cpu:f}\n"
+                f"   fraction done: {at.fraction_done:f}\n"
+                f"   swap size: {at.swap_size / MEGA:.0f} MB\n"
+                f"   working set size: {at.working_set_size_smoothed / MEGA:.0f} MB\n"
+            )
+            if sent or received:
+                running += f"   bytes sent: {sent:.0f} received: {received:.0f}\n"
+    if state <= 2:
+        # the C++ library copies the CPU time into a zero elapsed time
+        remaining = (
+            f"{'   suspended via GUI: yes' + chr(10) if r.suspended_via_gui else ''}"
+            f"   estimated CPU time remaining: {r.estimated_cpu_time_remaining:f}\n"
+            f"   elapsed task time: {elapsed or current_cpu:f}\n"
+        )
+    else:
+        final_cpu = r.final_cpu_time
+        finished = (
+            f"   final CPU time: {final_cpu:f}\n"
+            f"   final elapsed time: {r.final_elapsed_time or final_cpu:f}\n"
+            f"   exit_status: {r.exit_status}\n"
+            f"   signal: {r.signal}\n"
+        )
+    return (
+        f"   name: {r.name}\n   WU name: {r.wu_name}\n{project}"
         f"   project URL: {r.project_url}\n"
         f"   received: {_ctime(r.received_time)}"
         f"   report deadline: {_ctime(r.report_deadline)}"
         f"   ready to report: {'yes' if r.ready_to_report else 'no'}\n"
         f"   state: {_state_text(state)}\n"
         f"   scheduler state: {_scheduler_text(sched)}\n"
-        f"   active_task_state: {_task_state_text(at.active_task_state if at is not None else 0)}\n"
+        f"   active_task_state: {_task_state_text(task_state)}\n"
         f"   app version num: {r.version_num}\n"
         f"   resources: {r.resources or '1 CPU'}\n"
+        f"{remaining}{running}{finished}"
     )
-    current_cpu = at.current_cpu_time if at is not None else 0.0
-    if state <= 2:
-        if r.suspended_via_gui:
-            out.append("   suspended via GUI: yes\n")
-        # the C++ library copies the CPU time into a zero elapsed time
-        elapsed = (at.elapsed_time if at is not None else 0.0) or current_cpu
-        out.append(
-            f"   estimated CPU time remaining: {r.estimated_cpu_time_remaining:f}\n   elapsed task time: {elapsed:f}\n"
-        )
-    if sched > 0 and at is not None:
-        out.append(
-            f"   slot: {at.slot}\n"
-            f"   PID: {at.pid}\n"
-            f"   CPU time at last checkpoint: {at.checkpoint_cpu_time:f}\n"
-            f"   current CPU time: {current_cpu:f}\n"
-            f"   fraction done: {at.fraction_done:f}\n"
-            f"   swap size: {at.swap_size / MEGA:.0f} MB\n"
-            f"   working set size: {at.working_set_size_smoothed / MEGA:.0f} MB\n"
-        )
-        sent, received = at.bytes_sent, at.bytes_received
-        if sent or received:
-            out.append(f"   bytes sent: {sent:.0f} received: {received:.0f}\n")
-    if state > 2:
-        final_cpu = r.final_cpu_time
-        out.append(
-            f"   final CPU time: {final_cpu:f}\n"
-            f"   final elapsed time: {r.final_elapsed_time or final_cpu:f}\n"
-            f"   exit_status: {r.exit_status}\n"
-            f"   signal: {r.signal}\n"
-        )
-    return "".join(out)
 
 
 def format_projects(projects: Sequence[Project], fmt: Format = FORMAT_7_20) -> Iterator[str]:
