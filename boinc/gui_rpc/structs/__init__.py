@@ -6,7 +6,8 @@ reply's root struct names its element in ``xml_tag``. The XML engine
 
 The classes are not slotted (``slots=False``): the decoder then builds an
 instance by copying a template ``__dict__``, three times faster than
-``__init__``, and the copies share their keys, which keeps them small.
+``__init__``, and the copies share their keys, which keeps them small. (The
+request structs of :mod:`boinc.gui_rpc.rpcs`, never decoded, are slotted.)
 """
 
 from __future__ import annotations
