@@ -81,7 +81,10 @@ class SyncTransport(TransportConfig):
                     raise
                 self._sock = sock
                 return
-            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            # an ASCII name or address goes as bytes, which getaddrinfo() takes as they are: a str
+            # would load the IDNA codec first (some 2 ms of a one-shot command)
+            host: str | bytes = self.host.encode("ascii") if self.host.isascii() else self.host
+            sock = socket.create_connection((host, self.port), timeout=self.timeout)  # type: ignore[arg-type]
         except TimeoutError as exc:
             raise errors.RpcTimeout("connect timed out", host=self.host, port=self.port) from exc
         except OSError as exc:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Final, Generic, TypeVar
 import attrs
 
 from .. import errors
-from .._xml import decode, encode, find_element, xml_field
+from .._xml import decode, encode, find_element, plan_for, xml_field
 from .._xml.decode import decode_element
 from . import structs as s
 from ._protocol import Call, Flow, Sleep, check_reply, frame_request
@@ -84,8 +84,8 @@ class _Element(Generic[T]):
         self.empty_ok = empty_ok
 
     def prepare(self) -> None:
-        """Import the struct's module."""
-        self.ref()
+        """Import the struct's module and make its binding plan."""
+        plan_for(self.ref())
 
     def __call__(self, text: str) -> T:
         cls = self.ref()
@@ -105,8 +105,8 @@ class _Items:
         self.field = field
 
     def prepare(self) -> None:
-        """Import the container's module."""
-        self.read.ref()
+        """Import the container's module and make its binding plan."""
+        self.read.prepare()
 
     def __call__(self, text: str) -> list[Any]:
         return list(getattr(self.read(text), self.field))

@@ -41,3 +41,22 @@ def test_all_and_unknown_names() -> None:
     assert {"Result", "RpcClient", "RunMode", "CcState", "AsyncRpcClient"} <= set(g.__all__)
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         g.nonexistent  # noqa: B018
+
+
+def test_connecting_to_an_ascii_host_does_not_load_the_idna_codec() -> None:
+    code = (
+        "import socket\n"
+        "from boinc import errors\n"
+        "from boinc.gui_rpc import RpcClient\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close()\n"
+        "for host in ('127.0.0.1', 'localhost'):\n"
+        "    try:\n"
+        "        RpcClient(host, port, timeout=2).get_cc_status()\n"
+        "    except errors.ConnectError:\n"
+        "        pass\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code + "import sys; print('encodings.idna' in sys.modules)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert done.stdout.split() == ["False"]
