@@ -154,16 +154,24 @@ class Session:
     """One connection to the client (a :class:`~boinc.gui_rpc.RpcClient`), and where the output goes.
 
     Args:
-        output: the boinccmd version whose texts are printed.
+        output: the boinccmd version whose texts are printed (``7.20`` or ``8``).
         stdout: a binary stream for the output.
         stderr: a text stream for messages.
     """
 
-    def __init__(self, output: Format, stdout: object, stderr: object) -> None:
-        self.format = output
+    def __init__(self, output: str, stdout: object, stderr: object) -> None:
+        self._output = output
+        self._format: Format | None = None
         self._stdout = stdout
         self._stderr = stderr
         self._rpc: RpcClient | None = None
+
+    @property
+    def format(self) -> Format:
+        """The output format; :mod:`boinc._format` is imported when first printing, after the request went out."""
+        if self._format is None:
+            self._format = _fmt().Format(self._output)
+        return self._format
 
     @property
     def rpc(self) -> RpcClient:
@@ -1143,7 +1151,7 @@ def _main(args: list[str], stdout: object) -> int:
             sys.stderr.write(f"Can't get RPC password: {exc}\n")
             sys.stderr.write("Only operations not requiring authorization will be allowed.\n")
 
-    session = Session(_fmt().Format(output), stdout, sys.stderr)
+    session = Session(output, stdout, sys.stderr)
     return _run(session, handler, values, host, port, unix_domain, password)
 
 
