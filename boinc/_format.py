@@ -116,7 +116,7 @@ def boincerror(code: int) -> str:
 # lib/str_util.cpp
 
 class _Clock:
-    """Local time for many time stamps, fast: the same text as ``ctime()`` and ``localtime()``.
+    """Local time for many time stamps, fast: the same text as ``ctime()``.
 
     ``localtime()`` runs twice per quarter hour of time stamps, to learn the UTC offset there;
     then a time stamp's text is its day's (made once per day, by ``localtime()``) and two
@@ -126,18 +126,16 @@ class _Clock:
     changed since the last one.
     """
 
-    __slots__ = ("ctime_days", "dmy_days", "offsets")
+    __slots__ = ("ctime_days", "offsets")
 
     def __init__(self) -> None:
         self.offsets: dict[int, int | None] = {}  # quarter hour -> UTC offset, None: ask ``time``
         self.ctime_days: dict[int, tuple[str, str]] = {}  # local day -> ("Sat Nov 21 ", " 2026\n")
-        self.dmy_days: dict[int, str] = {}  # local day -> "21-Nov-2026 "
 
     def reset(self) -> None:
         """Forget what was learnt of the time zone."""
         self.offsets.clear()
         self.ctime_days.clear()
-        self.dmy_days.clear()
 
     def learn_offset(self, seconds: int) -> int | None:
         """The UTC offset that holds for the whole quarter hour of ``seconds``, if one does."""
@@ -166,16 +164,10 @@ class _Clock:
         parts = self.ctime_days[day] = (text[:11], text[19:] + "\n")
         return parts
 
-    def dmy_day(self, day: int, seconds: int) -> str:
-        """The date part of ``time_to_string`` for the local day of ``seconds``."""
-        date = self.dmy_days[day] = time.strftime("%d-%b-%Y ", time.localtime(seconds))
-        return date
-
 
 _CLOCK: Final = _Clock()
 _OFFSETS: Final = _CLOCK.offsets
 _CTIME_DAYS: Final = _CLOCK.ctime_days
-_DMY_DAYS: Final = _CLOCK.dmy_days
 _HOURS: Final = tuple(f"{h:02d}:" for h in range(24))
 _MINUTES_SECONDS: list[str] = []  # "MM:SS" for each second of an hour, made on first use
 _UNKNOWN: Final = object()
@@ -199,22 +191,11 @@ def _ctime(t: float) -> str:
 
 
 def time_to_string(t: float) -> str:
-    """``time_to_string``: local ``DD-Mon-YYYY HH:MM:SS``, ``---`` for 0."""
-    if not t:
+    """``time_to_string``: local ``DD-Mon-YYYY HH:MM:SS``, ``---`` for 0 or out of range."""
+    text = _ctime(t) if t else "(null)"  # "Sat Nov  7 10:46:13 2026\n"
+    if text == "(null)":
         return "---"
-    if -1e11 < t < 1e11:
-        seconds = int(t)
-        offset = _OFFSETS.get(seconds // 900, _UNKNOWN)
-        if offset is _UNKNOWN:
-            offset = _CLOCK.learn_offset(seconds)
-        if offset is not None:
-            day, sec = divmod(seconds + offset, 86400)  # type: ignore[operator]
-            date = _DMY_DAYS.get(day) or _CLOCK.dmy_day(day, seconds)
-            return date + _HOURS[sec // 3600] + _MINUTES_SECONDS[sec % 3600]
-    try:
-        return time.strftime("%d-%b-%Y %H:%M:%S", time.localtime(int(t)))
-    except (OverflowError, ValueError, OSError):
-        return "---"
+    return f"{text[8:10].replace(' ', '0')}-{text[4:7]}-{text[20:-1]} {text[11:19]}"
 
 
 def _yn(flag: bool) -> str:
