@@ -50,7 +50,7 @@ _ERRORS: Final = "boinc-latin1-fallback"
 codecs.register_error(_ERRORS, _latin1_fallback)
 
 
-def decode_bytes(data: bytes) -> str:
+def decode_bytes(data: bytes | bytearray) -> str:
     """Decode a reply as UTF-8, reading any byte that is not UTF-8 as Latin-1."""
     return data.decode("utf-8", _ERRORS)
 

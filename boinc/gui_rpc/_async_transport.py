@@ -44,7 +44,7 @@ class AsyncTransport(TransportConfig):
         except OSError as exc:
             raise errors.ConnectError(f"cannot connect: {exc.strerror or exc}", host=self.host, port=self.port) from exc
 
-    async def call(self, data: bytes, prepare: Callable[[], object] | None = None) -> bytes:
+    async def call(self, data: bytes, prepare: Callable[[], object] | None = None) -> bytearray:
         """Send one request and read its whole reply; run ``prepare`` (see :class:`Call`) in between.
 
         Raises:
@@ -73,7 +73,7 @@ class AsyncTransport(TransportConfig):
                     f"connection lost: {exc.strerror or exc}", host=self.host, port=self.port
                 ) from exc
 
-    async def _exchange(self, data: bytes, prepare: Callable[[], object] | None) -> bytes:
+    async def _exchange(self, data: bytes, prepare: Callable[[], object] | None) -> bytearray:
         reader, writer = self._reader, self._writer
         assert reader is not None and writer is not None
         writer.write(data)

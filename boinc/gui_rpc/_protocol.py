@@ -106,15 +106,15 @@ class ReplyBuffer:
     """Collects received bytes until the ``0x03`` terminator.
 
     The terminator is searched for only in bytes not searched before, so a
-    multi-megabyte reply arriving in small pieces costs linear time.
+    multi-megabyte reply arriving in small pieces costs linear time; the bytes
+    go into one growing buffer, which is handed back as it is (no copy).
     """
 
     def __init__(self, max_size: int = DEFAULT_MAX_REPLY_SIZE) -> None:
-        self._chunks: list[bytes] = []
-        self._size = 0
+        self._buffer = bytearray()
         self.max_size = max_size
 
-    def feed(self, data: bytes) -> bytes | None:
+    def feed(self, data: bytes) -> bytearray | None:
         """Add received bytes; return the whole reply (without ``0x03``) once complete.
 
         Bytes after the terminator are dropped: one request is answered by one reply.
@@ -123,24 +123,21 @@ class ReplyBuffer:
             ReplyTooLarge: the reply grew past ``max_size`` without a terminator.
         """
         end = data.find(TERMINATOR)
-        if end < 0:
-            self._size += len(data)
-            if self._size > self.max_size:
-                raise errors.ReplyTooLarge(f"reply larger than {self.max_size} bytes")
-            self._chunks.append(data)
-            return None
-        if self._size + end > self.max_size:
+        size = len(self._buffer) + (len(data) if end < 0 else end)
+        if size > self.max_size:
             raise errors.ReplyTooLarge(f"reply larger than {self.max_size} bytes")
-        self._chunks.append(data[:end])
-        reply = b"".join(self._chunks)
-        self._chunks = []
-        self._size = 0
+        if end < 0:
+            self._buffer += data
+            return None
+        reply = self._buffer
+        reply += memoryview(data)[:end]
+        self._buffer = bytearray()
         return reply
 
     @property
     def pending(self) -> int:
         """Bytes received so far of an incomplete reply."""
-        return self._size
+        return len(self._buffer)
 
 
 _ERROR_NUM: Final = re.compile(r"<error_num>\s*(-?\d+)\s*</error_num>")

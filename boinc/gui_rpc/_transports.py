@@ -92,7 +92,7 @@ class SyncTransport(TransportConfig):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock = sock
 
-    def call(self, data: bytes, prepare: Callable[[], object] | None = None) -> bytes:
+    def call(self, data: bytes, prepare: Callable[[], object] | None = None) -> bytearray:
         """Send one request and read its whole reply; run ``prepare`` (see :class:`Call`) in between.
 
         Raises:
