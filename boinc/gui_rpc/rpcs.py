@@ -170,10 +170,12 @@ class _GraphicsPid:
 
 
 # ---------------------------------------------------------------------------
-# Request argument structs (encoded by the engine, so every value is escaped)
+# Request argument structs (encoded by the engine, so every value is escaped). They are
+# only ever encoded, never compared or shown: without eq and repr, attrs makes each
+# class in half the time, which every one-shot command pays at import.
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ExchangeVersions:
     """Arguments of ``exchange_versions``: the GUI's own version and name."""
 
@@ -183,7 +185,7 @@ class ExchangeVersions:
     name: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Seqno:
     """Arguments of ``get_messages``/``get_notices``: only what is newer than ``seqno``."""
 
@@ -191,28 +193,28 @@ class Seqno:
     translatable: bool = xml_field(flag=True, default=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ActiveOnly:
     """Arguments of ``get_results``."""
 
     active_only: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ProjectUrl:
     """Arguments of the project operations."""
 
     project_url: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Url:
     """Arguments of requests that take one ``<url>``."""
 
     url: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ResultRef:
     """Arguments of the task operations."""
 
@@ -220,7 +222,7 @@ class ResultRef:
     name: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class FileRef:
     """Arguments of the file transfer operations."""
 
@@ -228,7 +230,7 @@ class FileRef:
     filename: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ModeRequest:
     """Arguments of ``set_run_mode``/``set_gpu_mode``/``set_network_mode``: one flag selects the mode."""
 
@@ -251,7 +253,7 @@ class ModeRequest:
         return cls(**{name: True}, duration=float(duration))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class HostInfoRequest:
     """Arguments of ``set_host_info``: non-empty values overwrite what the client detected."""
 
@@ -261,21 +263,21 @@ class HostInfoRequest:
     domain_name: str = xml_field(default="", omit_default=True)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Language:
     """Arguments of ``set_language``."""
 
     language: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ProxyRequest:
     """Arguments of ``set_proxy_settings``."""
 
     proxy_info: s.ProxyInfo
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class AcctMgrRequest:
     """Arguments of ``acct_mgr_rpc``."""
 
@@ -285,7 +287,7 @@ class AcctMgrRequest:
     use_config_file: bool = xml_field(flag=True, default=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class AttachRequest:
     """Arguments of ``project_attach``."""
 
@@ -296,14 +298,14 @@ class AttachRequest:
     use_config_file: bool = xml_field(flag=True, default=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class DeviceStatusRequest:
     """Arguments of ``report_device_status``."""
 
     device_status: s.DeviceStatus
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class GraphicsRequest:
     """Arguments of ``run_graphics_app`` (macOS clients only)."""
 
