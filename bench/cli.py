@@ -61,7 +61,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         info = seed_state(data_dir, n_tasks=options.tasks)
-        script = Path(sys.executable).with_name("boinc") if options.editable else _install(Path(tmp) / "venv")
+        script = Path(sys.executable).with_name("boinc")
+        if not options.editable:
+            try:
+                script = _install(Path(tmp) / "venv")
+            except (subprocess.CalledProcessError, OSError) as exc:
+                print(f"cannot install a regular copy ({exc}); timing this environment's boinc instead")
         with RealClient(data_dir, seed=info, start_timeout=300) as client:
             common = ["--host", f"{client.host}:{client.port}", "--passwd", client.password]
             ours = [str(script), *common]  # the console script, as users run it
