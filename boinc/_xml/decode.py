@@ -285,13 +285,14 @@ class _Fallback(Exception):
     """The fast path met something only the tolerant path reads."""
 
 
-# The fast path reads BOINC's usual layout: one token a line. Each line is cut
-# once at its first '>'; the text before it (the "head", such as "    <name")
-# is looked up in a per-plan cache of what it means, so a typical leaf line
-# costs one partition, one dict lookup and one partition of its body. Every
-# line is checked as it is read; anything else (two tokens on a line, an
-# attribute, a comment, a bare '<' in text, a '\r') makes the tolerant path
-# read the whole reply, so both paths always agree.
+# The fast path reads BOINC's usual layout: one token a line (a text may run
+# over several lines, or be CDATA). A leaf line already met in this reply costs
+# one dict lookup (see _Caches). Any other line is cut once at its first '>';
+# the text before it (the "head", such as "    <name") is looked up in a
+# per-plan cache of what it means, so a new leaf line costs two partitions and
+# two lookups. Every line is checked as it is read; anything else (two tokens on
+# a line, an attribute, a comment, a bare '<' in text, a '\r') makes the
+# tolerant path read the whole reply, so both paths always agree.
 _UNKNOWN, _CLOSE, _EMPTY, _TEXT = 6, 7, 8, 9  # line codes after the LEAF_* codes
 _HEAD: Final = re.compile(rf"[^<]*<(/?)({_NAME})(/?)")
 _HEADS_MAX: Final = 512  # cached heads per struct: a hostile reply cannot grow the cache
