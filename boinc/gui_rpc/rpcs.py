@@ -78,7 +78,7 @@ class _Element(Generic[T]):
 
     __slots__ = ("empty_ok", "ref", "tag")
 
-    def __init__(self, ref: Callable[[], type[T]], tag: str | None, empty_ok: bool) -> None:
+    def __init__(self, ref: Callable[[], type[T]], tag: str | None = None, empty_ok: bool = False) -> None:
         self.ref = ref
         self.tag = tag
         self.empty_ok = empty_ok
@@ -100,8 +100,8 @@ class _Items:
 
     __slots__ = ("field", "read")
 
-    def __init__(self, read: _Element[Any], field: str) -> None:
-        self.read = read
+    def __init__(self, ref: Callable[[], type[Any]], field: str, tag: str | None = None) -> None:
+        self.read: _Element[Any] = _Element(ref, tag)
         self.field = field
 
     def prepare(self) -> None:
@@ -110,14 +110,6 @@ class _Items:
 
     def __call__(self, text: str) -> list[Any]:
         return list(getattr(self.read(text), self.field))
-
-
-def _element(ref: Callable[[], type[T]], tag: str | None = None, empty_ok: bool = False) -> _Element[T]:
-    return _Element(ref, tag, empty_ok)
-
-
-def _items(ref: Callable[[], type[Any]], field: str, tag: str | None = None) -> _Items:
-    return _Items(_Element(ref, tag, False), field)
 
 
 def _success(text: str) -> None:
@@ -321,14 +313,14 @@ class GraphicsRequest:
 # ---------------------------------------------------------------------------
 # The table, in the order of client/gui_rpc_server_ops.cpp
 
-EXCHANGE_VERSIONS = Rpc("exchange_versions", _element(lambda: s.VersionInfo))
-GET_ALL_PROJECTS_LIST = Rpc("get_all_projects_list", _element(lambda: s.AllProjectsList, empty_ok=True))
-GET_CC_STATUS = Rpc("get_cc_status", _element(lambda: s.CcStatus))
-GET_DISK_USAGE = Rpc("get_disk_usage", _element(lambda: s.DiskUsage))
-GET_DAILY_XFER_HISTORY = Rpc("get_daily_xfer_history", _items(lambda: s.DailyXferHistory, "dx"))
-GET_FILE_TRANSFERS = Rpc("get_file_transfers", _items(lambda: s.FileTransfers, "file_transfer"))
-GET_HOST_INFO = Rpc("get_host_info", _element(lambda: s.HostInfo))
-GET_MESSAGES = Rpc("get_messages", _items(lambda: s.Messages, "msg"))
+EXCHANGE_VERSIONS = Rpc("exchange_versions", _Element(lambda: s.VersionInfo))
+GET_ALL_PROJECTS_LIST = Rpc("get_all_projects_list", _Element(lambda: s.AllProjectsList, empty_ok=True))
+GET_CC_STATUS = Rpc("get_cc_status", _Element(lambda: s.CcStatus))
+GET_DISK_USAGE = Rpc("get_disk_usage", _Element(lambda: s.DiskUsage))
+GET_DAILY_XFER_HISTORY = Rpc("get_daily_xfer_history", _Items(lambda: s.DailyXferHistory, "dx"))
+GET_FILE_TRANSFERS = Rpc("get_file_transfers", _Items(lambda: s.FileTransfers, "file_transfer"))
+GET_HOST_INFO = Rpc("get_host_info", _Element(lambda: s.HostInfo))
+GET_MESSAGES = Rpc("get_messages", _Items(lambda: s.Messages, "msg"))
 
 
 def _message_count(text: str) -> int:
@@ -340,26 +332,26 @@ def _graphics_pid(text: str) -> int:
 
 
 GET_MESSAGE_COUNT = Rpc("get_message_count", _message_count)
-GET_NEWER_VERSION = Rpc("get_newer_version", _element(lambda: NewerVersion))
-GET_NOTICES_PUBLIC = Rpc("get_notices_public", _items(lambda: s.Notices, "notice"))
-GET_OLD_RESULTS = Rpc("get_old_results", _items(lambda: s.OldResults, "old_result"))
-GET_PROJECT_STATUS = Rpc("get_project_status", _items(lambda: s.Projects, "project"))
-GET_RESULTS = Rpc("get_results", _items(lambda: s.Results, "result"))
+GET_NEWER_VERSION = Rpc("get_newer_version", _Element(lambda: NewerVersion))
+GET_NOTICES_PUBLIC = Rpc("get_notices_public", _Items(lambda: s.Notices, "notice"))
+GET_OLD_RESULTS = Rpc("get_old_results", _Items(lambda: s.OldResults, "old_result"))
+GET_PROJECT_STATUS = Rpc("get_project_status", _Items(lambda: s.Projects, "project"))
+GET_RESULTS = Rpc("get_results", _Items(lambda: s.Results, "result"))
 GET_SCREENSAVER_TASKS = Rpc("get_screensaver_tasks", _screensaver_tasks)
-GET_SIMPLE_GUI_INFO = Rpc("get_simple_gui_info", _element(lambda: s.SimpleGuiInfo))
-GET_STATE = Rpc("get_state", _element(lambda: s.CcState))
-GET_STATISTICS = Rpc("get_statistics", _items(lambda: s.Statistics, "project_statistics"))
+GET_SIMPLE_GUI_INFO = Rpc("get_simple_gui_info", _Element(lambda: s.SimpleGuiInfo))
+GET_STATE = Rpc("get_state", _Element(lambda: s.CcState))
+GET_STATISTICS = Rpc("get_statistics", _Items(lambda: s.Statistics, "project_statistics"))
 ABORT_FILE_TRANSFER = Rpc("abort_file_transfer", _success, auth=True)
 ABORT_RESULT = Rpc("abort_result", _success, auth=True)
-ACCT_MGR_INFO = Rpc("acct_mgr_info", _element(lambda: s.AcctMgrInfo), auth=True)
-GET_APP_CONFIG = Rpc("get_app_config", _element(lambda: s.AppConfigs, empty_ok=True), auth=True)
-GET_CC_CONFIG = Rpc("get_cc_config", _element(lambda: s.CcConfig, empty_ok=True), auth=True)
-GET_GLOBAL_PREFS_FILE = Rpc("get_global_prefs_file", _element(lambda: s.GlobalPreferences), auth=True)
-GET_GLOBAL_PREFS_OVERRIDE = Rpc("get_global_prefs_override", _element(lambda: s.GlobalPreferences), auth=True)
-GET_GLOBAL_PREFS_WORKING = Rpc("get_global_prefs_working", _element(lambda: s.GlobalPreferences), auth=True)
-GET_NOTICES = Rpc("get_notices", _items(lambda: s.Notices, "notice"), auth=True)
-GET_PROJECT_INIT_STATUS = Rpc("get_project_init_status", _element(lambda: s.ProjectInitStatus), auth=True)
-GET_PROXY_SETTINGS = Rpc("get_proxy_settings", _element(lambda: s.ProxyInfo), auth=True)
+ACCT_MGR_INFO = Rpc("acct_mgr_info", _Element(lambda: s.AcctMgrInfo), auth=True)
+GET_APP_CONFIG = Rpc("get_app_config", _Element(lambda: s.AppConfigs, empty_ok=True), auth=True)
+GET_CC_CONFIG = Rpc("get_cc_config", _Element(lambda: s.CcConfig, empty_ok=True), auth=True)
+GET_GLOBAL_PREFS_FILE = Rpc("get_global_prefs_file", _Element(lambda: s.GlobalPreferences), auth=True)
+GET_GLOBAL_PREFS_OVERRIDE = Rpc("get_global_prefs_override", _Element(lambda: s.GlobalPreferences), auth=True)
+GET_GLOBAL_PREFS_WORKING = Rpc("get_global_prefs_working", _Element(lambda: s.GlobalPreferences), auth=True)
+GET_NOTICES = Rpc("get_notices", _Items(lambda: s.Notices, "notice"), auth=True)
+GET_PROJECT_INIT_STATUS = Rpc("get_project_init_status", _Element(lambda: s.ProjectInitStatus), auth=True)
+GET_PROXY_SETTINGS = Rpc("get_proxy_settings", _Element(lambda: s.ProxyInfo), auth=True)
 NETWORK_AVAILABLE = Rpc("network_available", _success, auth=True)
 PROJECT_ALLOWMOREWORK = Rpc("project_allowmorework", _success, auth=True)
 PROJECT_DETACH = Rpc("project_detach", _success, auth=True)
@@ -386,23 +378,23 @@ SET_PROXY_SETTINGS = Rpc("set_proxy_settings", _success, auth=True)
 SET_RUN_MODE = Rpc("set_run_mode", _success, auth=True)
 SUSPEND_RESULT = Rpc("suspend_result", _success, auth=True)
 ACCT_MGR_RPC = Rpc("acct_mgr_rpc", _success, auth=True, network=True)
-ACCT_MGR_RPC_POLL = Rpc("acct_mgr_rpc_poll", _element(lambda: s.AcctMgrRpcReply), auth=True, network=True)
+ACCT_MGR_RPC_POLL = Rpc("acct_mgr_rpc_poll", _Element(lambda: s.AcctMgrRpcReply), auth=True, network=True)
 CREATE_ACCOUNT = Rpc("create_account", _success, auth=True, network=True)
-CREATE_ACCOUNT_POLL = Rpc("create_account_poll", _element(lambda: s.AccountOut, empty_ok=True), auth=True, network=True)
+CREATE_ACCOUNT_POLL = Rpc("create_account_poll", _Element(lambda: s.AccountOut, empty_ok=True), auth=True, network=True)
 GET_PROJECT_CONFIG = Rpc("get_project_config", _success, auth=True, network=True)
 GET_PROJECT_CONFIG_POLL = Rpc(
-    "get_project_config_poll", _element(lambda: s.ProjectConfig, empty_ok=True), auth=True, network=True
+    "get_project_config_poll", _Element(lambda: s.ProjectConfig, empty_ok=True), auth=True, network=True
 )
 LOOKUP_ACCOUNT = Rpc("lookup_account", _success, auth=True, network=True)
-LOOKUP_ACCOUNT_POLL = Rpc("lookup_account_poll", _element(lambda: s.AccountOut, empty_ok=True), auth=True, network=True)
+LOOKUP_ACCOUNT_POLL = Rpc("lookup_account_poll", _Element(lambda: s.AccountOut, empty_ok=True), auth=True, network=True)
 PROJECT_ATTACH = Rpc("project_attach", _success, auth=True, network=True)
-PROJECT_ATTACH_POLL = Rpc("project_attach_poll", _element(lambda: s.ProjectAttachReply), auth=True, network=True)
+PROJECT_ATTACH_POLL = Rpc("project_attach_poll", _Element(lambda: s.ProjectAttachReply), auth=True, network=True)
 PROJECT_RESET = Rpc("project_reset", _success, auth=True, network=True)
 PROJECT_UPDATE = Rpc("project_update", _success, auth=True, network=True)
 RETRY_FILE_TRANSFER = Rpc("retry_file_transfer", _success, auth=True, network=True)
 RUN_GRAPHICS_APP = Rpc("run_graphics_app", _graphics_pid)
 #: Answered before the table, for the HTTP mode's authentication.
-GET_AUTH_ID = Rpc("get_auth_id", _element(lambda: AuthId))
+GET_AUTH_ID = Rpc("get_auth_id", _Element(lambda: AuthId))
 
 #: Every request of the dispatch table (68), by tag.
 RPCS: Final[dict[str, Rpc[Any]]] = {
