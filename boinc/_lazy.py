@@ -58,7 +58,7 @@ def attach(package: str, namespace: dict[str, Any], submodules: Sequence[str]) -
 
 
 def _is_submodule(namespace: dict[str, Any], name: str) -> bool:
-    """Whether the package whose globals are ``namespace`` has a submodule ``name``."""
-    from os.path import exists, join
+    """Whether the package whose globals are ``namespace`` has a submodule ``name`` (of any kind)."""
+    from importlib.machinery import PathFinder
 
-    return any(exists(join(d, f"{name}.py")) or exists(join(d, name, "__init__.py")) for d in namespace["__path__"])
+    return PathFinder.find_spec(name, namespace["__path__"]) is not None
