@@ -115,74 +115,68 @@ def boincerror(code: int) -> str:
 # ---------------------------------------------------------------------------
 # lib/str_util.cpp
 
-class _Clock:
-    """Local time for many time stamps, fast: the same text as ``ctime()``.
+# Local time for many time stamps, fast: the same text as ``ctime()``. ``localtime()``
+# runs twice per quarter hour of time stamps, to learn the UTC offset there; then a time
+# stamp's text is its day's (made once per day, by ``localtime()``) and two table entries.
+# A quarter hour where the offset changes (a DST switch), or where the time stamp plus the
+# offset is not the local time of day (a time zone with leap seconds), is left to ``time``
+# itself. A listing calls :func:`_reset_clock` first: the time zone may have changed.
 
-    ``localtime()`` runs twice per quarter hour of time stamps, to learn the UTC offset there;
-    then a time stamp's text is its day's (made once per day, by ``localtime()``) and two
-    table entries. A quarter hour where the offset changes (a DST switch), or where the time
-    stamp plus the offset is not the local time of day (a time zone with leap seconds), is
-    left to ``time`` itself. A listing calls :meth:`reset` first: the time zone may have
-    changed since the last one.
-    """
-
-    __slots__ = ("ctime_days", "offsets")
-
-    def __init__(self) -> None:
-        self.offsets: dict[int, int | None] = {}  # quarter hour -> UTC offset, None: ask ``time``
-        self.ctime_days: dict[int, tuple[str, str]] = {}  # local day -> ("Sat Nov 21 ", " 2026\n")
-
-    def reset(self) -> None:
-        """Forget what was learnt of the time zone."""
-        self.offsets.clear()
-        self.ctime_days.clear()
-
-    def learn_offset(self, seconds: int) -> int | None:
-        """The UTC offset that holds for the whole quarter hour of ``seconds``, if one does."""
-        start = seconds - seconds % 900
-        offset: int | None = None
-        try:
-            first, last = time.localtime(start), time.localtime(start + 899)
-        except (OverflowError, OSError, ValueError):
-            pass
-        else:
-            gmtoff = first.tm_gmtoff
-            if (
-                gmtoff == last.tm_gmtoff
-                and (start + gmtoff) % 86400 == first.tm_hour * 3600 + first.tm_min * 60 + first.tm_sec
-                and (start + gmtoff + 899) % 86400 == last.tm_hour * 3600 + last.tm_min * 60 + last.tm_sec
-            ):
-                offset = gmtoff
-        self.offsets[start // 900] = offset
-        if not _MINUTES_SECONDS:
-            _MINUTES_SECONDS.extend(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))
-        return offset
-
-    def ctime_day(self, day: int, seconds: int) -> tuple[str, str]:
-        """The date parts of ``ctime()`` for the local day of ``seconds``."""
-        text = time.asctime(time.localtime(seconds))  # "Sat Nov 21 10:46:13 2026"
-        parts = self.ctime_days[day] = (text[:11], text[19:] + "\n")
-        return parts
-
-
-_CLOCK: Final = _Clock()
-_OFFSETS: Final = _CLOCK.offsets
-_CTIME_DAYS: Final = _CLOCK.ctime_days
+#: quarter hour -> the UTC offset all through it; None: ask ``time``
+_OFFSETS: dict[int, int | None] = {}
+#: local day -> its date parts in ``ctime()``: ("Sat Nov 21 ", " 2026\n")
+_CTIME_DAYS: dict[int, tuple[str, str]] = {}
 _HOURS: Final = tuple(f"{h:02d}:" for h in range(24))
-_MINUTES_SECONDS: list[str] = []  # "MM:SS" for each second of an hour, made on first use
-_UNKNOWN: Final = object()
+#: "MM:SS" for each second of an hour, made with the first offset learnt
+_MINUTES_SECONDS: list[str] = []
+
+
+def _reset_clock() -> None:
+    """Forget what was learnt of the time zone."""
+    _OFFSETS.clear()
+    _CTIME_DAYS.clear()
+
+
+def _learn_offset(seconds: int) -> int | None:
+    """The UTC offset that holds for the whole quarter hour of ``seconds``, if one does."""
+    start = seconds - seconds % 900
+    offset: int | None = None
+    try:
+        first, last = time.localtime(start), time.localtime(start + 899)
+    except (OverflowError, OSError, ValueError):
+        pass
+    else:
+        gmtoff = first.tm_gmtoff
+        if (
+            gmtoff == last.tm_gmtoff
+            and (start + gmtoff) % 86400 == first.tm_hour * 3600 + first.tm_min * 60 + first.tm_sec
+            and (start + gmtoff + 899) % 86400 == last.tm_hour * 3600 + last.tm_min * 60 + last.tm_sec
+        ):
+            offset = gmtoff
+    _OFFSETS[start // 900] = offset
+    if not _MINUTES_SECONDS:
+        _MINUTES_SECONDS.extend(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))
+    return offset
+
+
+def _ctime_day(day: int, seconds: int) -> tuple[str, str]:
+    """The date parts of ``ctime()`` for the local day of ``seconds``."""
+    text = time.asctime(time.localtime(seconds))  # "Sat Nov 21 10:46:13 2026"
+    parts = _CTIME_DAYS[day] = (text[:11], text[19:] + "\n")
+    return parts
 
 
 def _ctime(t: float) -> str:
     """``ctime()``: ``Www Mmm dd hh:mm:ss yyyy`` and a newline, local time; ``(null)`` if out of range."""
     if -1e11 < t < 1e11:
         seconds = int(t)
-        offset = _OFFSETS.get(seconds // 900, _UNKNOWN)
-        if offset is _UNKNOWN:
-            offset = _CLOCK.learn_offset(seconds)
+        try:
+            offset = _OFFSETS[seconds // 900]
+        except KeyError:
+            offset = _learn_offset(seconds)
         if offset is not None:
-            day, sec = divmod(seconds + offset, 86400)  # type: ignore[operator]
-            parts = _CTIME_DAYS.get(day) or _CLOCK.ctime_day(day, seconds)
+            day, sec = divmod(seconds + offset, 86400)
+            parts = _CTIME_DAYS.get(day) or _ctime_day(day, seconds)
             return parts[0] + _HOURS[sec // 3600] + _MINUTES_SECONDS[sec % 3600] + parts[1]
     try:
         return time.ctime(int(t)) + "\n"
@@ -332,7 +326,7 @@ def _result(r: Result, fmt: Format, project_name: str = "") -> str:
 
 def format_projects(projects: Sequence[Project], fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_project_status``: ``PROJECTS::print``."""
-    _CLOCK.reset()  # the time zone may have changed since the last call
+    _reset_clock()  # the time zone may have changed since the last call
     yield "======== Projects ========\n"
     yield from _numbered(_project(p, fmt) for p in projects)
 
@@ -345,7 +339,7 @@ def format_project_urls(projects: Sequence[Project], fmt: Format = FORMAT_7_20) 
 
 def format_results(results: Sequence[Result], fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_tasks``: ``RESULTS::print``."""
-    _CLOCK.reset()  # the time zone may have changed since the last call
+    _reset_clock()  # the time zone may have changed since the last call
     yield "\n======== Tasks ========\n"
     for n, r in enumerate(results, 1):
         yield f"{n}) -----------\n{_result(r, fmt)}"
@@ -427,7 +421,7 @@ def format_state(state: CcState, fmt: Format = FORMAT_7_20, order: Iterable[str]
     it, each kind of item is taken to follow all the projects (so every item
     belongs to the last project).
     """
-    _CLOCK.reset()  # the time zone may have changed since the last call
+    _reset_clock()  # the time zone may have changed since the last call
     if order is None:
         order = [
             *(["project"] * len(state.project)),
@@ -553,7 +547,7 @@ def format_disk_usage(usage: DiskUsage, fmt: Format = FORMAT_7_20) -> Iterator[s
 
 def format_old_results(old: Sequence[OldResult], fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_old_tasks``: ``OLD_RESULT::print`` for each."""
-    _CLOCK.reset()  # the time zone may have changed since the last call
+    _reset_clock()  # the time zone may have changed since the last call
     done, acked = ("task completed", "acked by project") if fmt.v8 else ("completed time", "reported time")
     for o in old:
         completed = time_to_string(o.completed_time)
@@ -583,7 +577,7 @@ def format_daily_xfer_history(days: Sequence[DailyXfer], fmt: Format = FORMAT_7_
 
 def format_messages(messages: Sequence[Message], fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_messages``: ``SEQNO: TIME (PRIORITY) [PROJECT] BODY`` a message."""
-    _CLOCK.reset()  # the time zone may have changed since the last call
+    _reset_clock()  # the time zone may have changed since the last call
     for m in messages:
         yield f"{m.seqno}: {time_to_string(m.time)} ({prio_name(m.pri)}) [{m.project}] {m.body}\n"
 
@@ -595,7 +589,7 @@ def user_alerts(messages: Sequence[Message]) -> list[str]:
 
 def format_notices(notices: Sequence[Notice], fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_notices``: ``SEQNO: (TIME) DESCRIPTION``, newest first; seqno -1 drops those before it."""
-    _CLOCK.reset()  # the time zone may have changed since the last call
+    _reset_clock()  # the time zone may have changed since the last call
     lines: list[str] = []
     for n in notices:
         if n.seqno == -1:

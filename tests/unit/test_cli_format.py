@@ -279,7 +279,7 @@ def _time_zone(tz: str) -> Iterator[None]:
     saved = os.environ.get("TZ")
     os.environ["TZ"] = tz
     time.tzset()
-    F._CLOCK.reset()
+    F._reset_clock()
     try:
         yield
     finally:
@@ -288,7 +288,7 @@ def _time_zone(tz: str) -> Iterator[None]:
         else:
             os.environ["TZ"] = saved
         time.tzset()
-        F._CLOCK.reset()
+        F._reset_clock()
 
 
 @pytest.mark.parametrize("tz", ZONES)
