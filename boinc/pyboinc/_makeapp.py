@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import _slots
+from . import _slots, _worker
 
 __all__ = ["WORKER_NAME", "main", "make_app"]
 
@@ -35,24 +35,12 @@ runpy.run_path(script, run_name="__main__")
 '''
 
 _RUNTIME_BOINC_INIT = '"""The part of the boinc package that PyBOINC workers need (shipped by make-app)."""\n'
-_RUNTIME_PYBOINC_INIT = '''"""PyBOINC's worker functions (the runtime shipped to volunteer hosts by make-app)."""
-
-from ._worker import (
-    pyboinc_checkpoint,
-    pyboinc_fraction_done,
-    pyboinc_get_input,
-    pyboinc_restore,
-    pyboinc_return_output,
+# the runtime's boinc.pyboinc: the worker functions, named once, in _worker.__all__
+_RUNTIME_PYBOINC_INIT = (
+    '"""PyBOINC\'s worker functions (the runtime shipped to volunteer hosts by make-app)."""\n\n'
+    f"from ._worker import {', '.join(_worker.__all__)}\n\n"
+    f"__all__ = {list(_worker.__all__)!r}\n"
 )
-
-__all__ = [
-    "pyboinc_checkpoint",
-    "pyboinc_fraction_done",
-    "pyboinc_get_input",
-    "pyboinc_restore",
-    "pyboinc_return_output",
-]
-'''
 
 
 def job_xml(python: str) -> str:
