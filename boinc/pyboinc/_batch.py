@@ -46,7 +46,7 @@ from boinc.errors import JournalMismatch, PyboincError
 
 from ._slots import atomic_write
 
-__all__ = ["BatchDir", "JournalEntry", "call_hash", "result_record", "scan_records"]
+__all__ = ["BatchDir", "JournalEntry", "call_hash", "read_file", "result_record", "scan_records"]
 
 _FORMAT = 1
 
@@ -72,6 +72,15 @@ def result_record(seq: int, data: bytes) -> tuple[bytes, int]:
     """Return a results-log record for job *seq* and the offset of *data* in it."""
     head = b"%d %d\n" % (seq, len(data))
     return head + data + b"\n", len(head)
+
+
+def read_file(path: str) -> bytes:
+    """The bytes of a batch file; none if it does not exist yet."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return b""
 
 
 def scan_records(data: bytes) -> tuple[list[tuple[int, int, int]], int]:
@@ -262,11 +271,7 @@ class BatchDir:
         names = ["results", *sorted(n for n in os.listdir(self.path) if n.startswith("results.slot"))]
         self._logs = [os.path.join(self.path, n) for n in names]
         for i, path in enumerate(self._logs):
-            try:
-                with open(path, "rb") as f:
-                    data = f.read()
-            except FileNotFoundError:
-                data = b""
+            data = read_file(path)
             records, end = scan_records(data)
             for seq, start, n in records:
                 if seq < len(self.entries):  # results of calls lost from the journal are dropped
@@ -276,11 +281,7 @@ class BatchDir:
                     with open(path, "r+b") as f:
                         f.truncate(end)
                 self._results_end = end
-        try:
-            with open(os.path.join(self.path, "handled"), "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            data = b""
+        data = read_file(os.path.join(self.path, "handled"))
         seen: set[int] = set()
         good = 0
         for line in data.split(b"\n")[:-1]:

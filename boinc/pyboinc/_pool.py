@@ -34,7 +34,7 @@ from types import CodeType
 from typing import Any
 
 from . import _slots, _worker
-from ._batch import result_record, scan_records
+from ._batch import read_file, result_record, scan_records
 
 _LOCK = "boinc_lockfile"
 _KEEP = frozenset({_LOCK, _slots.INPUT_NAME, _slots.OUTPUT_NAME, _slots.INIT_DATA_FILE, _slots.STDERR_FILE})
@@ -97,11 +97,7 @@ class _Runner:
         # master loses none; the slot lock makes this process its only writer.
         self.log_name = f"results.slot{self.slot_no}"
         log_path = os.path.join(batch_dir, self.log_name)
-        try:
-            with open(log_path, "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            data = b""
+        data = read_file(log_path)
         _records, end = scan_records(data)
         if end != len(data):  # a torn write of an earlier process of this slot
             os.truncate(log_path, end)
