@@ -300,6 +300,8 @@ class SeedInfo:
     n_statistics_days: int
     host_venue: str = ""
     prefs_venue: str = "work"
+    #: the detach-when-done canary's master URL (``seed_state(detach_canary=True)``)
+    canary_url: str | None = None
 
     @cached_property
     def task_names(self) -> tuple[str, ...]:
@@ -413,6 +415,7 @@ def seed_state(
     password: str = DEFAULT_PASSWORD,
     host_venue: str = "",
     now: float | None = None,
+    detach_canary: bool = False,
 ) -> SeedInfo:
     """Write a rich ``client_state.xml`` and every file it names into ``data_dir``.
 
@@ -433,6 +436,10 @@ def seed_state(
         host_venue: the host's venue; ``"work"`` makes the client use the ``work`` venue of
             ``global_prefs.xml`` (``max_ncpus_pct`` 50, ``cpu_usage_limit`` 50 instead of 100, 80).
         now: the reference time for every timestamp (default: the current time).
+        detach_canary: also write a project marked detach-when-done that holds nothing
+            (:attr:`SeedInfo.canary_url`, not in ``project_urls``). The client detaches it in the
+            detach-when-done pass of its garbage collection, so its going away is the observable
+            sign that that pass has run.
 
     Returns:
         A :class:`SeedInfo` describing what the client will serve.
@@ -686,6 +693,18 @@ def seed_state(
                 slot += 1
         _write_project_side_files(data_dir, proj, rng, now, n_notices, n_statistics_days, password)
 
+    canary_url = f"{CLOSED_URL}canary/" if detach_canary else None
+    if canary_url is not None:
+        # after every other project's items, so nothing of theirs is read as the canary's
+        w.add(
+            "<project>\n"
+            f"    <master_url>{canary_url}</master_url>\n"
+            "    <project_name>Canary</project_name>\n"
+            f"    <scheduler_url>{CLOSED_URL}canary_cgi/cgi</scheduler_url>\n"
+            "    <dont_request_more_work/>\n"
+            "    <detach_when_done/>\n"
+            "</project>\n"
+        )
     if active_xml:
         w.add("<active_task_set>\n" + "".join(active_xml) + "</active_task_set>\n")
     w.add("</client_state>\n")
@@ -716,6 +735,7 @@ def seed_state(
         notice_titles=notice_titles,
         n_statistics_days=n_statistics_days,
         host_venue=host_venue,
+        canary_url=canary_url,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import time
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -49,10 +49,20 @@ def test_host_down_is_a_connect_error() -> None:
         RpcClient("127.0.0.1", port, timeout=2).get_cc_status()
 
 
-def _stall(conn: socket.socket, request: bytes) -> bool:
-    conn.sendall(ENVELOPE[:30])
-    time.sleep(3)
-    return True
+class _Stall:
+    """A peer that sends the start of a reply, then nothing until released (at most a minute).
+
+    Released only after the client gave up, so a client that raises :class:`errors.RpcTimeout`
+    cannot have been woken by the peer closing: its own timeout fired.
+    """
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def __call__(self, conn: socket.socket, request: bytes) -> bool:
+        conn.sendall(ENVELOPE[:30])
+        self.release.wait(60)
+        return True
 
 
 def _hang_up(conn: socket.socket, request: bytes) -> bool:
@@ -70,11 +80,13 @@ def _flood(conn: socket.socket, request: bytes) -> bool:
 
 
 def test_stall_mid_reply_times_out_without_hanging() -> None:
-    with FakePeer(misbehave=_stall) as peer:
-        start = time.monotonic()
-        with pytest.raises(errors.RpcTimeout), RpcClient("127.0.0.1", peer.port, timeout=0.5) as rpc:
-            rpc.get_state()
-        assert time.monotonic() - start < 2.5
+    stall = _Stall()
+    with FakePeer(misbehave=stall) as peer:
+        try:
+            with pytest.raises(errors.RpcTimeout), RpcClient("127.0.0.1", peer.port, timeout=0.5) as rpc:
+                rpc.get_state()
+        finally:
+            stall.release.set()
 
 
 def test_connection_closed_mid_reply() -> None:
@@ -111,9 +123,14 @@ def test_async_client_same_behaviour() -> None:
                 assert len({s.task_mode for s in statuses}) == 1
                 with pytest.raises(errors.AuthenticationError):
                     await rpc.authorize("nope")
-        with FakePeer(misbehave=_stall) as peer, pytest.raises(errors.RpcTimeout):
-            async with AsyncRpcClient("127.0.0.1", peer.port, timeout=0.5) as rpc:
-                await rpc.get_state()
+        stall = _Stall()
+        with FakePeer(misbehave=stall) as peer:
+            try:
+                with pytest.raises(errors.RpcTimeout):
+                    async with AsyncRpcClient("127.0.0.1", peer.port, timeout=0.5) as rpc:
+                        await rpc.get_state()
+            finally:
+                stall.release.set()
 
     asyncio.run(main())
 

@@ -22,18 +22,42 @@ N = 40
 WORKERS = 2
 
 MASTER = """
-import os, sys, time
+import os, sys, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from boinc.pyboinc import pyboinc_call, pyboinc_master
 from tests.unit.pyboinc.pb_types import Plain
 from boinc.pyboinc import LocalBackend
 
 N = {n}
+HERE = os.path.dirname(os.path.abspath(__file__))
 KILL_CALL = int(os.environ.get("KILL_CALL", "-1"))
 KILL_HANDLE = int(os.environ.get("KILL_HANDLE", "-1"))
-log = open(os.path.join(os.path.dirname(__file__), "handled.%d" % os.getpid()), "a")
+PAUSE_HANDLE = int(os.environ.get("PAUSE_HANDLE", "-1"))
+KILL_AT_RUNS = int(os.environ.get("KILL_AT_RUNS", "-1"))
+MUST_DIE = os.environ.get("MUST_DIE") == "1"
+log = open(os.path.join(HERE, "handled.%d" % os.getpid()), "a")
 total = 0
 handled = 0
+
+
+def runs_so_far():
+    try:
+        with open(os.path.join(HERE, "runs")) as f:
+            return f.read().count("\\n")
+    except FileNotFoundError:
+        return 0
+
+
+def kill_at_runs():
+    # kill -9 from another thread once the workers have written KILL_AT_RUNS lines in all:
+    # wherever the master's main thread happens to be then
+    while runs_so_far() < KILL_AT_RUNS:
+        time.sleep(0.001)
+    os.kill(os.getpid(), 9)
+
+
+if KILL_AT_RUNS >= 0:
+    threading.Thread(target=kill_at_runs, daemon=True).start()
 
 def make_calls():
     for i in range(N):
@@ -47,12 +71,20 @@ def handle_result(out):
     handled += 1
     if handled == KILL_HANDLE:
         os.kill(os.getpid(), 9)
+    if handled == PAUSE_HANDLE:
+        # tell the test, then wait inside handle_result for its ^C (a minute at most)
+        open(os.path.join(HERE, "paused.%d" % os.getpid()), "w").close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
     log.write("%d\\n" % out.value)
     log.flush()
     time.sleep(0.004)
     total += out.value * out.value
 
 pyboinc_master(make_calls, handle_result, backend=LocalBackend({workers}))
+if MUST_DIE:
+    os.kill(os.getpid(), 9)  # the kill thread has not fired yet: this run dies at the latest here
 print("The answer is", total)
 """
 
@@ -76,18 +108,28 @@ def _setup(tmp_path: Path) -> Path:
     return tmp_path / "master.py"
 
 
-def _run(master: Path, env: dict[str, str], kill_after: float | None) -> subprocess.CompletedProcess[str] | None:
+def _run(master: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str] | None:
+    """Run the master to its end; ``None`` if it was killed (by itself: see ``KILL_*``)."""
     full = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, str(master)], env=full, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    if kill_after is not None:
-        time.sleep(kill_after)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-    out, err = proc.communicate(timeout=120)
+    proc = subprocess.run([sys.executable, str(master)], env=full, capture_output=True, text=True, timeout=120)
     if proc.returncode == -9:
         return None
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    return proc
+
+
+def _runs(tmp_path: Path) -> int:
+    runs = tmp_path / "runs"
+    return runs.read_text().count("\n") if runs.exists() else 0
+
+
+def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc.poll() is not None:
+            pytest.fail(f"the master ended ({proc.returncode}) before {path.name} appeared: {proc.communicate()[1]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path.name} did not appear within {timeout} s")
+        time.sleep(0.01)
 
 
 def _check(tmp_path: Path, final: subprocess.CompletedProcess[str], kills: int) -> None:
@@ -107,26 +149,31 @@ def test_kill_inside_make_calls_and_handle_result(tmp_path: Path, where: str) ->
     master = _setup(tmp_path)
     kills = 0
     for k in (N // 3, 2 * N // 3):
-        assert _run(master, {where: str(k)}, None) is None  # the master killed itself there
+        assert _run(master, {where: str(k)}) is None  # the master killed itself there
         kills += 1
-    final = _run(master, {}, None)
+    final = _run(master, {})
     assert final is not None
     _check(tmp_path, final, kills)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_kill_at_random_moments(tmp_path: Path, seed: int) -> None:
+    # kill -9 once the workers have run a random number more jobs, from a thread of the master's,
+    # so the main thread is wherever it is then; the first run dies at the latest when it is done
     rng = random.Random(seed)
     master = _setup(tmp_path)
     kills = 0
     final = None
     for attempt in range(5):
-        final = _run(master, {}, rng.uniform(0.05, 0.5) if attempt == 0 else rng.uniform(0.2, 1.2))
+        env = {"KILL_AT_RUNS": str(_runs(tmp_path) + rng.randint(1, N // 2))}
+        if attempt == 0:
+            env["MUST_DIE"] = "1"
+        final = _run(master, env)
         if final is not None:
             break
         kills += 1
     if final is None:
-        final = _run(master, {}, None)
+        final = _run(master, {})
     assert final is not None
     assert kills >= 1, "the first run should have been killed"
     _check(tmp_path, final, kills)
@@ -134,13 +181,17 @@ def test_kill_at_random_moments(tmp_path: Path, seed: int) -> None:
 
 def test_ctrl_c_stops_the_master_and_a_rerun_finishes(tmp_path: Path) -> None:
     master = _setup(tmp_path)
-    full = {**os.environ, "PYTHONPATH": str(ROOT)}
+    full = {**os.environ, "PYTHONPATH": str(ROOT), "PAUSE_HANDLE": str(N // 3)}
     proc = subprocess.Popen([sys.executable, str(master)], env=full, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(0.8)
+    # the journal now holds calls, and fewer results than calls are handled: the master waits
+    # inside handle_result for the ^C
+    _wait_for(tmp_path / f"paused.{proc.pid}", proc)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's ^C does: the whole process group
     _out, err = proc.communicate(timeout=60)
-    assert proc.returncode != 0 and "KeyboardInterrupt" in err
-    final = _run(master, {}, None)
+    assert proc.returncode != 0 and "KeyboardInterrupt" in err, (proc.returncode, err)
+    handled = (tmp_path / f"handled.{proc.pid}").read_text().split()
+    assert len(handled) == N // 3 - 1, "the ^C came inside the handling of one result"
+    final = _run(master, {})
     assert final is not None
     _check(tmp_path, final, 1)

@@ -167,17 +167,28 @@ def test_rerun_replays_handled_results_first_without_running_jobs(app: App, tmp_
 
 
 def test_progress_gets_fractions_from_the_wrappers_file(app: App) -> None:
-    app.worker("slow.py", """
+    # the worker reports half done, then waits until the master's progress has shown it
+    seen_half = app.root / "seen_half"
+    app.worker("slow.py", f"""
         import time
-        for i in range(1, 5):
-            pyboinc_fraction_done(i / 4)
-            time.sleep(0.2)
+        pyboinc_fraction_done(0.5)
+        deadline = time.monotonic() + 60
+        while not os.path.exists({str(seen_half)!r}) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        pyboinc_fraction_done(1.0)
         assert open("pyboinc_fraction_done").read().splitlines()[-1] == "1.000000"
         pyboinc_return_output(0)
         """)
     seen: list[Progress] = []
-    app.run([("slow.py", 0)], workers=1, progress=seen.append)
-    assert any(0 < p.running <= 1 for p in seen)
+
+    def progress(p: Progress) -> None:
+        seen.append(p)
+        if 0 < p.running < 1:
+            seen_half.touch()
+
+    app.run([("slow.py", 0)], workers=1, progress=progress)
+    assert seen_half.exists(), "the master's progress never showed the running job's fraction"
+    assert any(0 < p.running < 1 for p in seen)
     assert seen[-1].done == 1 and seen[-1].eta == 0.0
 
 
