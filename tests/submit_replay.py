@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections import deque
@@ -58,7 +57,8 @@ class Canned:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0  #: seconds to wait before answering (timeouts)
+    #: seconds to hold the reply (timeouts); a held reply is let go when the server stops
+    delay: float = 0.0
 
 
 def parse_multipart(content_type: str, body: bytes) -> list[tuple[str, str | None, bytes]]:
@@ -207,6 +207,7 @@ class ReplayServer:
         self.served: list[str] = []
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        self._released = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
@@ -239,6 +240,7 @@ class ReplayServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._released.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()
@@ -320,7 +322,7 @@ class ReplayServer:
             def _reply(self, item: Canned | Fixture) -> None:
                 if isinstance(item, Canned):
                     if item.delay:
-                        time.sleep(item.delay)
+                        server._released.wait(item.delay)
                     status, body, headers = item.status, item.body, item.headers
                 else:
                     status, body, headers = item.status, item.reply, item.headers
