@@ -350,7 +350,7 @@ def test_account_manager_attach_polls_the_same_way(make_client: object) -> None:
 def test_quit(make_client: object) -> None:
     a, b = _pair(make_client, seeded=False)
     assert_same(boinccmd(a, "--quit"), run_boinc(b, "--quit"))
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60
     while (a.running or b.running) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not a.running and not b.running
+        time.sleep(0.1)
+    assert not a.running and not b.running, "a client did not exit within a minute of --quit"

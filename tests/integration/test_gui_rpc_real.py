@@ -337,7 +337,7 @@ def test_host_language_device_benchmarks_network(own: Any) -> None:
 def test_quit_stops_the_client(own: Any) -> None:
     client, rpc = own
     rpc.quit()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60
     while client.running and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not client.running
+    assert not client.running, "the client did not exit within a minute of quit"
