@@ -33,17 +33,17 @@ def test_reading_a_rich_state(seeded_client: RealClient) -> None:
         assert sorted(t.name for t in client.tasks()) == sorted(seed.task_names)
         assert len(client.tasks(active_only=True)) == len(seed.tasks["active"])
         assert [p.master_url for p in client.projects()] == list(seed.project_urls)
-        assert len(client.state().result) == seed.n_tasks
+        assert len(client.state().results) == seed.n_tasks
         assert {t.name for t in client.transfers()} == set(seed.uploads) | set(seed.downloads)
         assert sorted(o.result_name for o in client.old_tasks()) == sorted(seed.old_results)
         assert len(client.notices()) >= len(seed.notice_titles) > 0
         assert client.disk_usage().d_total > 0
         assert client.host_info().p_ncpus >= 1
         assert len(client.statistics()) == len(seed.project_urls)
-        assert client.simple_gui_info().project
+        assert client.simple_gui_info().projects
         assert client.daily_xfer_history()
         assert client.cc_status().task_mode == RunMode.NEVER
-        assert client.app_config(seed.app_config_project).app
+        assert client.app_config(seed.app_config_project).apps
         count = client.message_count()
         messages = client.messages()
         assert messages and messages[-1].seqno == count
