@@ -43,7 +43,7 @@ class CcState:
 
     A state made in Python rather than decoded has no record of the reply's
     order: its items are taken to follow all its projects (to belong to the
-    last), which is how :func:`encode <boinc._xml.encode>` writes it.
+    last), which is also how the XML engine writes a state (each list whole).
     """
 
     xml_tag: ClassVar[str] = "client_state"

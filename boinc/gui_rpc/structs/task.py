@@ -37,7 +37,7 @@ class App:
     """An application of a project: ``<app>`` (C++ ``APP``).
 
     In ``get_state`` it belongs to the ``<project>`` before it; see
-    :meth:`CcState.lookup_app <boinc.gui_rpc.structs.CcState.lookup_app>`.
+    :meth:`CcState.project_of <boinc.gui_rpc.structs.CcState.project_of>`.
     """
 
     #: Short name, the key workunits and app versions refer to.
@@ -151,7 +151,8 @@ class Workunit:
     """A workunit (job): ``<workunit>`` (C++ ``WORKUNIT``).
 
     In ``get_state`` it belongs to the ``<project>`` before it; see
-    :meth:`CcState.lookup_workunit <boinc.gui_rpc.structs.CcState.lookup_workunit>`.
+    :meth:`CcState.project_of <boinc.gui_rpc.structs.CcState.project_of>` and
+    :meth:`CcState.workunit_of <boinc.gui_rpc.structs.CcState.workunit_of>`.
     """
 
     #: Name, the key tasks refer to.
