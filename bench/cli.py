@@ -11,8 +11,8 @@ code is cached whatever ``PYTHONDONTWRITEBYTECODE`` says. (An editable install
 adds an import hook that costs every start some 15 ms; ``--editable`` times
 this environment's ``boinc`` instead.) With ``--phases`` it
 then splits ``boinc``'s time: start-up and imports (whole processes), and, in
-this process on the replies the client sent, the typed decode, the order of
-``get_state``'s items and the formatting. Run from the repository root::
+this process on the replies the client sent, the typed decode, the links of
+``get_state``'s items (who owns what) and the formatting. Run from the repository root::
 
     python bench/cli.py [--tasks 10000] [--runs 7] [--phases] [--editable]
 """
@@ -127,7 +127,7 @@ def _best(runs: int, step: Callable[[], object]) -> float:
 
 
 def _phases(client: RealClient, verbs: list[str], runs: int) -> None:
-    """Where ``boinc``'s time goes: start-up and imports, then per verb fetch, decode, order and format."""
+    """Where ``boinc``'s time goes: start-up and imports, then per verb fetch, decode, links and format."""
     from boinc.gui_rpc.client import RpcClient
 
     bare = statistics.median(_time([sys.executable, "-c", "pass"], ROOT)[0] for _ in range(runs))
@@ -142,7 +142,7 @@ def _phases(client: RealClient, verbs: list[str], runs: int) -> None:
 
 
 def _verb_phases(rpc: RpcClient, verb: str, runs: int) -> None:
-    from boinc import _format, cli
+    from boinc import _format
     from boinc._xml import decode_bytes
     from boinc.gui_rpc import rpcs
     from boinc.gui_rpc._protocol import frame_request
@@ -155,13 +155,17 @@ def _verb_phases(rpc: RpcClient, verb: str, runs: int) -> None:
     decoded = _best(runs, lambda: parse(text))
     value = parse(text)
     if verb == "--get_state":
-        order = _best(runs, lambda: cli._state_order(text))
-        items = cli._state_order(text)
-        formatted = _best(runs, lambda: "".join(_format.format_state(value, _format.FORMAT_7_20, items)))
+
+        def links() -> None:
+            value.__dict__.pop("_links", None)  # built once per state: drop it to time it again
+            value.project_of(value.projects[0])
+
+        linked = _best(runs, links)
+        formatted = _best(runs, lambda: "".join(_format.format_state(value, _format.FORMAT_7_20)))
     else:
-        order = 0.0
+        linked = 0.0
         formatted = _best(runs, lambda: "".join(_format.format_results(value)))
-    print(f"{verb:<16} fetch {fetched:.3f}s  decode {decoded:.3f}s  order {order:.3f}s  format {formatted:.3f}s")
+    print(f"{verb:<16} fetch {fetched:.3f}s  decode {decoded:.3f}s  links {linked:.3f}s  format {formatted:.3f}s")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                 request = frame_request(f"<{name}/>\n")
                 raw = rpc._transport.call(request)  # the same bytes the typed call decodes
                 value = call()
-                count = len(value) if isinstance(value, list) else len(value.result)  # type: ignore[attr-defined]
+                count = len(value) if isinstance(value, list) else len(value.results)  # type: ignore[attr-defined]
                 del value  # neither side of the comparison runs with the other's objects alive
                 typed = median_seconds(call, args.runs)
                 etree = median_seconds(lambda raw=raw: ET.fromstring(raw), args.runs)

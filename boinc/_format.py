@@ -347,9 +347,9 @@ def format_results(results: Sequence[Result], fmt: Format = FORMAT_7_20) -> Iter
 
 def format_simple_gui_info(info: SimpleGuiInfo, fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_simple_gui_info``: projects, then tasks."""
-    yield from format_projects(info.project, fmt)
+    yield from format_projects(info.projects, fmt)
     yield "\n======== Tasks ========\n"
-    for n, r in enumerate(info.result, 1):
+    for n, r in enumerate(info.results, 1):
         yield f"{n}) -----------\n{_result(r, fmt)}"
 
 
@@ -371,7 +371,7 @@ def _app_version(av: AppVersion, project_name: str, fmt: Format) -> str:
     else:
         out.append(f"   estimated GFLOPS: {flops / 1e9:.2f}\n")
     # APP_VERSION::parse keeps the last main program's name
-    exec_filename = next((ref.file_name for ref in reversed(av.file_ref) if ref.main_program), "")
+    exec_filename = next((ref.file_name for ref in reversed(av.file_refs) if ref.main_program), "")
     out.append(f"   filename: {exec_filename}\n")
     return "".join(out)
 
@@ -410,87 +410,40 @@ def _time_stats(t: TimeStats) -> str:
     )
 
 
-def format_state(state: CcState, fmt: Format = FORMAT_7_20, order: Iterable[str] | None = None) -> Iterator[str]:
-    """``--get_state``: ``CC_STATE::print``, with ``CC_STATE::parse``'s linking of items.
+def format_state(state: CcState, fmt: Format = FORMAT_7_20) -> Iterator[str]:
+    """``--get_state``: ``CC_STATE::print``, of the items ``CC_STATE::parse`` keeps.
 
-    In the reply an app, app version, workunit or task belongs to the
-    ``<project>`` before it, and the C++ keeps only the items it can link to
-    their project's app (and a task to its workunit and app version).
-    ``order`` is the tag of each child of ``<client_state>`` in the reply's
-    order, which :class:`~boinc.gui_rpc.structs.CcState` does not keep; without
-    it, each kind of item is taken to follow all the projects (so every item
-    belongs to the last project).
+    The C++ keeps an app, app version, workunit or task only if it follows a
+    project, an app version or workunit only if its project has its app, and a
+    task only if it has a workunit and an app version: those are the links
+    :class:`~boinc.gui_rpc.structs.CcState` answers.
     """
     _reset_clock()  # the time zone may have changed since the last call
-    if order is None:
-        order = [
-            *(["project"] * len(state.project)),
-            *(["app"] * len(state.app)),
-            *(["app_version"] * len(state.app_version)),
-            *(["workunit"] * len(state.workunit)),
-            *(["result"] * len(state.result)),
-        ]
-    projects: list[str] = []
+    project_of = state.project_of
+    app_of = state.app_of
+    projects = [_project(p, fmt) for p in state.projects]
     apps: list[str] = []
+    for a in state.apps:
+        owner = project_of(a)
+        if owner is not None:
+            apps.append(f"   name: {a.name}\n   Project: {owner.project_name}\n")
     versions: list[str] = []
+    for av in state.app_versions:
+        owner = project_of(av)
+        if owner is not None and app_of(av) is not None:
+            versions.append(_app_version(av, owner.project_name, fmt))
     wus: list[str] = []
+    for w in state.workunits:
+        owner = project_of(w)
+        if owner is not None and app_of(w) is not None:
+            wus.append(_workunit(w, owner.project_name, fmt))
     results: list[str] = []
-    project = -1
-    project_name = ""
-    next_project = iter(state.project).__next__
-    next_app = iter(state.app).__next__
-    next_version = iter(state.app_version).__next__
-    next_wu = iter(state.workunit).__next__
-    next_result = iter(state.result).__next__
-    app_names: set[tuple[int, str]] = set()
-    # app versions by (project, app, platform, version, plan class), (project, app, version, plan class)
-    # and (project, app, version); workunits by (project, name) → (app, version), the first of a name
-    av_full: set[tuple[int, str, str, int, str]] = set()
-    av_plan: set[tuple[int, str, int, str]] = set()
-    av_num: set[tuple[int, str, int]] = set()
-    wu_apps: dict[tuple[int, str], tuple[str, int]] = {}
-    for tag in order:
-        if tag == "result":
-            r = next_result()
-            if project < 0:
-                continue
-            wu = wu_apps.get((project, r.wu_name))
-            if wu is None:
-                continue
-            app, wu_version = wu
-            if r.platform:
-                found = (project, app, r.platform, r.version_num, r.plan_class) in av_full
-            elif r.version_num:
-                found = (project, app, r.version_num, r.plan_class) in av_plan
-            else:
-                found = (project, app, wu_version) in av_num
-            if found:
-                results.append(_result(r, fmt, project_name))
-        elif tag == "workunit":
-            w = next_wu()
-            if project < 0 or (project, w.app_name) not in app_names:
-                continue
-            wu_apps.setdefault((project, w.name), (w.app_name, w.version_num))
-            wus.append(_workunit(w, project_name, fmt))
-        elif tag == "app_version":
-            av = next_version()
-            if project < 0 or (project, av.app_name) not in app_names:
-                continue
-            av_full.add((project, av.app_name, av.platform, av.version_num, av.plan_class))
-            av_plan.add((project, av.app_name, av.version_num, av.plan_class))
-            av_num.add((project, av.app_name, av.version_num))
-            versions.append(_app_version(av, project_name, fmt))
-        elif tag == "app":
-            a = next_app()
-            if project < 0:
-                continue
-            app_names.add((project, a.name))
-            apps.append(f"   name: {a.name}\n   Project: {project_name}\n")
-        elif tag == "project":
-            p = next_project()
-            project += 1
-            project_name = p.project_name
-            projects.append(_project(p, fmt))
+    workunit_of = state.workunit_of
+    app_version_of = state.app_version_of
+    for r in state.results:
+        owner = project_of(r)
+        if owner is not None and workunit_of(r) is not None and app_version_of(r) is not None:
+            results.append(_result(r, fmt, owner.project_name))
     yield "======== Projects ========\n"
     yield from _numbered(projects)
     yield "\n======== Applications ========\n"
@@ -541,7 +494,7 @@ def format_disk_usage(usage: DiskUsage, fmt: Format = FORMAT_7_20) -> Iterator[s
         f"total: {usage.d_total / scale:.2f}{unit}\n"
         f"free: {usage.d_free / scale:.2f}{unit}\n"
     )
-    for n, p in enumerate(usage.project, 1):
+    for n, p in enumerate(usage.projects, 1):
         yield f"{n}) -----------\n   master URL: {p.master_url}\n   disk usage: {p.disk_usage / scale:.2f}{unit}\n"
 
 
@@ -653,7 +606,7 @@ def _gpu_lines(h: HostInfo) -> Iterator[str]:
     """``HOST_INFO::print``'s GPU lines (7.20.5: sizes in MB; a zero peak is not estimated)."""
     coprocs = h.coprocs
     assert coprocs is not None
-    for c in coprocs.coproc_cuda[-1:]:
+    for c in coprocs.coproc_cudas[-1:]:
         if not c.count:
             continue
         total = c.totalGlobalMem
@@ -670,7 +623,7 @@ def _gpu_lines(h: HostInfo) -> Iterator[str]:
             yield f"    Count: {c.count}\n"
         if c.have_opencl:
             yield _opencl_line(c.coproc_opencl, "NVIDIA", peak, available)
-    for a in coprocs.coproc_ati[-1:]:
+    for a in coprocs.coproc_atis[-1:]:
         if not a.count:
             continue
         local_ram = a.localRAM
@@ -683,7 +636,7 @@ def _gpu_lines(h: HostInfo) -> Iterator[str]:
             yield f"    Count: {a.count}\n"
         if a.have_opencl:
             yield _opencl_line(a.coproc_opencl, "AMD", peak, available)
-    for g in coprocs.coproc_intel_gpu[-1:]:
+    for g in coprocs.coproc_intel_gpus[-1:]:
         if not g.count:
             continue
         yield "  Intel GPU\n"
@@ -736,7 +689,7 @@ def format_acct_mgr_info(a: AcctMgrInfo, fmt: Format = FORMAT_7_20) -> Iterator[
 def format_app_config(config: AppConfigs, fmt: Format = FORMAT_7_20) -> Iterator[str]:
     """``--get_app_config``: ``APP_CONFIGS::write``, the project's ``app_config.xml`` re-serialised."""
     out = ["<app_config>\n"]
-    for a in config.app:
+    for a in config.apps:
         gpu_usage = a.gpu_versions.gpu_usage if a.gpu_versions is not None else 0.0
         cpu_usage = a.gpu_versions.cpu_usage if a.gpu_versions is not None else 0.0
         out.append(
@@ -752,7 +705,7 @@ def format_app_config(config: AppConfigs, fmt: Format = FORMAT_7_20) -> Iterator
             "</report_results_immediately>\n"
             "    </app>\n"
         )
-    for v in config.app_version:
+    for v in config.app_versions:
         out.append(
             "    <app_version>\n"
             f"        <app_name>{v.app_name}</app_name>\n"

@@ -347,38 +347,20 @@ def _network_available(session: Session, args: list[str]) -> int:
     return 0
 
 
-def _state_order(text: str) -> list[str]:
-    """The tags of ``<client_state>``'s children in the reply's order (which project each item follows)."""
-    from ._xml import find_element, iter_elements
-
-    found = find_element(text, "client_state")
-    if found is None or found[1]:
-        return []
-    return [tag for tag, _, _ in iter_elements(text, found[0], "client_state")]
-
-
 def _get_state(session: Session, args: list[str]) -> int:
-    """``--get_state``: the typed state, and the order of its items (which project each belongs to)."""
+    """``--get_state``: the typed state, each item with the project it follows in the reply."""
     from .errors import AuthenticationError, ReplyParseError, RpcError
-    from .gui_rpc import rpcs
-    from .gui_rpc._protocol import Flow, check_reply
     from .gui_rpc.structs.state import CcState
 
-    def flow() -> Flow[tuple[CcState, list[str]]]:
-        text = yield rpcs.GET_STATE.frame()
-        assert text is not None
-        check_reply(text, rpcs.GET_STATE.tag)
-        return rpcs.GET_STATE.parse(text), _state_order(text)
-
     try:
-        state, order = session.rpc._run(flow())
+        state = session.rpc.get_state()
     except AuthenticationError:
         return ERR_AUTHENTICATOR
     except (RpcError, ReplyParseError) as exc:
         if isinstance(exc, ReplyParseError) and "/" in exc.path:
             return ERR_XML_PARSE
-        state, order = CcState(), []
-    session.out(_fmt().format_state(state, session.format, order))
+        state = CcState()
+    session.out(_fmt().format_state(state, session.format))
     return 0
 
 
@@ -421,7 +403,7 @@ def _get_app_config(session: Session, args: list[str]) -> int:
 def _set_app_config(session: Session, args: list[str]) -> int:
     from .gui_rpc.structs.app_config import AppConfig, AppConfigs, GpuVersions
 
-    config = AppConfigs(app=(AppConfig(name="uppercase", max_concurrent=2, gpu_versions=GpuVersions()),))
+    config = AppConfigs(apps=(AppConfig(name="uppercase", max_concurrent=2, gpu_versions=GpuVersions()),))
     return session.simple(lambda rpc: rpc.set_app_config(args[0], config))
 
 
@@ -549,9 +531,9 @@ def _poll(session: Session, poll: Callable[[RpcClient], Any], done: Callable[[An
 
 
 def _acct_mgr_messages(reply: AcctMgrRpcReply) -> list[str]:
-    if not reply.message:
+    if not reply.messages:
         return []
-    return ["Messages from account manager:\n", *(f"{m}\n" for m in reply.message)]
+    return ["Messages from account manager:\n", *(f"{m}\n" for m in reply.messages)]
 
 
 def _acct_mgr_do_rpc(session: Session, url: str | None, name: str = "", passwd: str = "") -> None:

@@ -96,7 +96,7 @@ class BoincClient:
     Example::
 
         with BoincClient("localhost") as client:
-            for task in client.tasks():
+            for task in client.get_tasks():
                 print(task.name, task.fraction_done)
     """
 
@@ -168,59 +168,63 @@ class BoincClient:
         assert self._version is not None
         return self._version
 
-    def state(self) -> s.CcState:
+    def get_state(self) -> s.CcState:
         """The whole state (``--get_state``): host, projects, apps, workunits, tasks, time stats."""
         return self._call(lambda rpc: rpc.get_state())
 
-    def tasks(self, active_only: bool = False) -> list[s.Result]:
+    def get_tasks(self, active_only: bool = False) -> list[s.Result]:
         """The tasks (``--get_tasks``); only those with a process if ``active_only``."""
         return self._call(lambda rpc: rpc.get_results(active_only))
 
-    def old_tasks(self) -> list[s.OldResult]:
+    def get_old_tasks(self) -> list[s.OldResult]:
         """Tasks reported within the last hour (``--get_old_tasks``)."""
         return self._call(lambda rpc: rpc.get_old_results())
 
-    def projects(self) -> list[s.Project]:
+    def get_project_status(self) -> list[s.Project]:
         """The attached projects (``--get_project_status``)."""
         return self._call(lambda rpc: rpc.get_project_status())
 
-    def simple_gui_info(self) -> s.SimpleGuiInfo:
+    def get_project_urls(self) -> list[str]:
+        """The master URLs of the attached projects (``--get_project_urls``)."""
+        return [p.master_url for p in self.get_project_status()]
+
+    def get_simple_gui_info(self) -> s.SimpleGuiInfo:
         """Projects and active tasks (``--get_simple_gui_info``)."""
         return self._call(lambda rpc: rpc.get_simple_gui_info())
 
-    def transfers(self) -> list[s.FileTransfer]:
+    def get_file_transfers(self) -> list[s.FileTransfer]:
         """The pending file transfers (``--get_file_transfers``)."""
         return self._call(lambda rpc: rpc.get_file_transfers())
 
-    def daily_xfer_history(self) -> list[s.DailyXfer]:
+    def get_daily_xfer_history(self) -> list[s.DailyXfer]:
         """Bytes moved per day (``--get_daily_xfer_history``)."""
         return self._call(lambda rpc: rpc.get_daily_xfer_history())
 
-    def disk_usage(self) -> s.DiskUsage:
+    def get_disk_usage(self) -> s.DiskUsage:
         """Disk use by BOINC and each project (``--get_disk_usage``)."""
         return self._call(lambda rpc: rpc.get_disk_usage())
 
-    def host_info(self) -> s.HostInfo:
+    def get_host_info(self) -> s.HostInfo:
         """The host's hardware and OS (``--get_host_info``)."""
         return self._call(lambda rpc: rpc.get_host_info())
 
-    def statistics(self) -> list[s.ProjectStatistics]:
-        """Daily credit statistics of each project."""
+    def get_statistics(self) -> list[s.ProjectStatistics]:
+        """Daily credit statistics of each project (the ``get_statistics`` request; boinccmd has no option for it)."""
         return self._call(lambda rpc: rpc.get_statistics())
 
-    def cc_status(self) -> s.CcStatus:
+    def get_cc_status(self) -> s.CcStatus:
         """Run modes and suspend reasons (``--get_cc_status``)."""
         return self._call(lambda rpc: rpc.get_cc_status())
 
-    def messages(self, seqno: int = 0) -> list[s.Message]:
+    def get_messages(self, seqno: int = 0) -> list[s.Message]:
         """Event-log messages after ``seqno`` (``--get_messages [seqno]``)."""
         return self._call(lambda rpc: rpc.get_messages(seqno))
 
-    def message_count(self) -> int:
+    def get_message_count(self) -> int:
         """The greatest message sequence number (``--get_message_count``)."""
         return self._call(lambda rpc: rpc.get_message_count())
 
-    def notices(self, seqno: int = 0) -> list[s.Notice]:
+    def get_notices(self, seqno: int = 0) -> list[s.Notice]:
         """Notices after ``seqno``, oldest first, private ones included (``--get_notices [seqno]``; needs the password).
 
         A first notice with ``seqno == -1`` means the client dropped notices:
@@ -228,7 +232,7 @@ class BoincClient:
         """
         return self._call(lambda rpc: rpc.get_notices(seqno))
 
-    def proxy_settings(self) -> s.ProxyInfo:
+    def get_proxy_settings(self) -> s.ProxyInfo:
         """The proxy settings (``--get_proxy_settings``; needs the password)."""
         return self._call(lambda rpc: rpc.get_proxy_settings())
 
@@ -236,7 +240,7 @@ class BoincClient:
         """The account manager in use, if any (``--acct_mgr info``)."""
         return self._call(lambda rpc: rpc.acct_mgr_info())
 
-    def app_config(self, url: str) -> s.AppConfigs:
+    def get_app_config(self, url: str) -> s.AppConfigs:
         """A project's ``app_config.xml`` (``--get_app_config URL``).
 
         Raises:
@@ -244,12 +248,12 @@ class BoincClient:
         """
         return self._call(lambda rpc: rpc.get_app_config(canonicalize_master_url(url)))
 
-    def cc_config(self) -> s.CcConfig:
-        """The client's ``cc_config.xml``."""
+    def get_cc_config(self) -> s.CcConfig:
+        """The client's ``cc_config.xml`` (the ``get_cc_config`` request; boinccmd has no option for it)."""
         return self._call(lambda rpc: rpc.get_cc_config())
 
-    def global_prefs_override(self) -> s.GlobalPreferences:
-        """The local preference override (``global_prefs_override.xml``).
+    def get_global_prefs_override(self) -> s.GlobalPreferences:
+        """The local preference override, ``global_prefs_override.xml`` (the ``get_global_prefs_override`` request).
 
         Raises:
             RpcError: there is none.
@@ -285,7 +289,7 @@ class BoincClient:
         value = run_mode(mode)
         self._call(lambda rpc: rpc.set_network_mode(value, duration))
 
-    def project_op(self, url: str, op: str) -> None:
+    def project(self, url: str, op: str) -> None:
         """A project operation (``--project URL op``); the URL is canonicalised as boinccmd does.
 
         ``op``: ``reset``, ``detach``, ``update``, ``suspend``, ``resume``, ``nomorework``,
@@ -298,7 +302,7 @@ class BoincClient:
         canonical = canonicalize_master_url(url)
         self._call(lambda rpc: rpc.project_op(canonical, op))
 
-    def task_op(self, url: str, name: str, op: str) -> None:
+    def task(self, url: str, name: str, op: str) -> None:
         """A task operation (``--task URL name op``): ``suspend``, ``resume`` or ``abort``.
 
         Raises:
@@ -307,7 +311,7 @@ class BoincClient:
         """
         self._call(lambda rpc: rpc.result_op((url, name), op))
 
-    def transfer_op(self, url: str, filename: str, op: str) -> None:
+    def file_transfer(self, url: str, filename: str, op: str) -> None:
         """A file transfer operation (``--file_transfer URL filename op``): ``retry`` or ``abort``.
 
         Raises:
@@ -327,15 +331,7 @@ class BoincClient:
         canonical = canonicalize_master_url(url)
         return self._call(lambda rpc: rpc.project_attach_wait(canonical, authenticator, timeout=timeout))
 
-    def project_detach(self, url: str) -> None:
-        """Detach from a project (``--project URL detach``).
-
-        Raises:
-            RpcError: no such project.
-        """
-        self.project_op(url, "detach")
-
-    def project_config(self, url: str, timeout: float = 60.0) -> s.ProjectConfig:
+    def get_project_config(self, url: str, timeout: float = 60.0) -> s.ProjectConfig:
         """Fetch a project's configuration and wait for it (``--get_project_config URL``).
 
         Raises:
@@ -478,7 +474,7 @@ class AsyncBoincClient:
     Example::
 
         async with AsyncBoincClient("localhost") as client:
-            for task in await client.tasks():
+            for task in await client.get_tasks():
                 print(task.name, task.fraction_done)
     """
 
@@ -550,59 +546,63 @@ class AsyncBoincClient:
         assert self._version is not None
         return self._version
 
-    async def state(self) -> s.CcState:
+    async def get_state(self) -> s.CcState:
         """The whole state (``--get_state``): host, projects, apps, workunits, tasks, time stats."""
         return await self._call(lambda rpc: rpc.get_state())
 
-    async def tasks(self, active_only: bool = False) -> list[s.Result]:
+    async def get_tasks(self, active_only: bool = False) -> list[s.Result]:
         """The tasks (``--get_tasks``); only those with a process if ``active_only``."""
         return await self._call(lambda rpc: rpc.get_results(active_only))
 
-    async def old_tasks(self) -> list[s.OldResult]:
+    async def get_old_tasks(self) -> list[s.OldResult]:
         """Tasks reported within the last hour (``--get_old_tasks``)."""
         return await self._call(lambda rpc: rpc.get_old_results())
 
-    async def projects(self) -> list[s.Project]:
+    async def get_project_status(self) -> list[s.Project]:
         """The attached projects (``--get_project_status``)."""
         return await self._call(lambda rpc: rpc.get_project_status())
 
-    async def simple_gui_info(self) -> s.SimpleGuiInfo:
+    async def get_project_urls(self) -> list[str]:
+        """The master URLs of the attached projects (``--get_project_urls``)."""
+        return [p.master_url for p in await self.get_project_status()]
+
+    async def get_simple_gui_info(self) -> s.SimpleGuiInfo:
         """Projects and active tasks (``--get_simple_gui_info``)."""
         return await self._call(lambda rpc: rpc.get_simple_gui_info())
 
-    async def transfers(self) -> list[s.FileTransfer]:
+    async def get_file_transfers(self) -> list[s.FileTransfer]:
         """The pending file transfers (``--get_file_transfers``)."""
         return await self._call(lambda rpc: rpc.get_file_transfers())
 
-    async def daily_xfer_history(self) -> list[s.DailyXfer]:
+    async def get_daily_xfer_history(self) -> list[s.DailyXfer]:
         """Bytes moved per day (``--get_daily_xfer_history``)."""
         return await self._call(lambda rpc: rpc.get_daily_xfer_history())
 
-    async def disk_usage(self) -> s.DiskUsage:
+    async def get_disk_usage(self) -> s.DiskUsage:
         """Disk use by BOINC and each project (``--get_disk_usage``)."""
         return await self._call(lambda rpc: rpc.get_disk_usage())
 
-    async def host_info(self) -> s.HostInfo:
+    async def get_host_info(self) -> s.HostInfo:
         """The host's hardware and OS (``--get_host_info``)."""
         return await self._call(lambda rpc: rpc.get_host_info())
 
-    async def statistics(self) -> list[s.ProjectStatistics]:
-        """Daily credit statistics of each project."""
+    async def get_statistics(self) -> list[s.ProjectStatistics]:
+        """Daily credit statistics of each project (the ``get_statistics`` request; boinccmd has no option for it)."""
         return await self._call(lambda rpc: rpc.get_statistics())
 
-    async def cc_status(self) -> s.CcStatus:
+    async def get_cc_status(self) -> s.CcStatus:
         """Run modes and suspend reasons (``--get_cc_status``)."""
         return await self._call(lambda rpc: rpc.get_cc_status())
 
-    async def messages(self, seqno: int = 0) -> list[s.Message]:
+    async def get_messages(self, seqno: int = 0) -> list[s.Message]:
         """Event-log messages after ``seqno`` (``--get_messages [seqno]``)."""
         return await self._call(lambda rpc: rpc.get_messages(seqno))
 
-    async def message_count(self) -> int:
+    async def get_message_count(self) -> int:
         """The greatest message sequence number (``--get_message_count``)."""
         return await self._call(lambda rpc: rpc.get_message_count())
 
-    async def notices(self, seqno: int = 0) -> list[s.Notice]:
+    async def get_notices(self, seqno: int = 0) -> list[s.Notice]:
         """Notices after ``seqno``, oldest first, private ones included (``--get_notices [seqno]``; needs the password).
 
         A first notice with ``seqno == -1`` means the client dropped notices:
@@ -610,7 +610,7 @@ class AsyncBoincClient:
         """
         return await self._call(lambda rpc: rpc.get_notices(seqno))
 
-    async def proxy_settings(self) -> s.ProxyInfo:
+    async def get_proxy_settings(self) -> s.ProxyInfo:
         """The proxy settings (``--get_proxy_settings``; needs the password)."""
         return await self._call(lambda rpc: rpc.get_proxy_settings())
 
@@ -618,7 +618,7 @@ class AsyncBoincClient:
         """The account manager in use, if any (``--acct_mgr info``)."""
         return await self._call(lambda rpc: rpc.acct_mgr_info())
 
-    async def app_config(self, url: str) -> s.AppConfigs:
+    async def get_app_config(self, url: str) -> s.AppConfigs:
         """A project's ``app_config.xml`` (``--get_app_config URL``).
 
         Raises:
@@ -626,12 +626,12 @@ class AsyncBoincClient:
         """
         return await self._call(lambda rpc: rpc.get_app_config(canonicalize_master_url(url)))
 
-    async def cc_config(self) -> s.CcConfig:
-        """The client's ``cc_config.xml``."""
+    async def get_cc_config(self) -> s.CcConfig:
+        """The client's ``cc_config.xml`` (the ``get_cc_config`` request; boinccmd has no option for it)."""
         return await self._call(lambda rpc: rpc.get_cc_config())
 
-    async def global_prefs_override(self) -> s.GlobalPreferences:
-        """The local preference override (``global_prefs_override.xml``).
+    async def get_global_prefs_override(self) -> s.GlobalPreferences:
+        """The local preference override, ``global_prefs_override.xml`` (the ``get_global_prefs_override`` request).
 
         Raises:
             RpcError: there is none.
@@ -667,7 +667,7 @@ class AsyncBoincClient:
         value = run_mode(mode)
         await self._call(lambda rpc: rpc.set_network_mode(value, duration))
 
-    async def project_op(self, url: str, op: str) -> None:
+    async def project(self, url: str, op: str) -> None:
         """A project operation (``--project URL op``); the URL is canonicalised as boinccmd does.
 
         ``op``: ``reset``, ``detach``, ``update``, ``suspend``, ``resume``, ``nomorework``,
@@ -680,7 +680,7 @@ class AsyncBoincClient:
         canonical = canonicalize_master_url(url)
         await self._call(lambda rpc: rpc.project_op(canonical, op))
 
-    async def task_op(self, url: str, name: str, op: str) -> None:
+    async def task(self, url: str, name: str, op: str) -> None:
         """A task operation (``--task URL name op``): ``suspend``, ``resume`` or ``abort``.
 
         Raises:
@@ -689,7 +689,7 @@ class AsyncBoincClient:
         """
         await self._call(lambda rpc: rpc.result_op((url, name), op))
 
-    async def transfer_op(self, url: str, filename: str, op: str) -> None:
+    async def file_transfer(self, url: str, filename: str, op: str) -> None:
         """A file transfer operation (``--file_transfer URL filename op``): ``retry`` or ``abort``.
 
         Raises:
@@ -709,15 +709,7 @@ class AsyncBoincClient:
         canonical = canonicalize_master_url(url)
         return await self._call(lambda rpc: rpc.project_attach_wait(canonical, authenticator, timeout=timeout))
 
-    async def project_detach(self, url: str) -> None:
-        """Detach from a project (``--project URL detach``).
-
-        Raises:
-            RpcError: no such project.
-        """
-        await self.project_op(url, "detach")
-
-    async def project_config(self, url: str, timeout: float = 60.0) -> s.ProjectConfig:
+    async def get_project_config(self, url: str, timeout: float = 60.0) -> s.ProjectConfig:
         """Fetch a project's configuration and wait for it (``--get_project_config URL``).
 
         Raises:

@@ -904,8 +904,17 @@ def _frame(body: str) -> bytes:
 class _Conn:
     """One GUI RPC connection: request/reply with 0x03 framing, and auth1/auth2."""
 
-    def __init__(self, host: str, port: int, timeout: float) -> None:
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+    def __init__(self, host: str, port: int, timeout: float, unix_socket: Path | None = None) -> None:
+        if unix_socket is None:
+            self.sock = socket.create_connection((host, port), timeout=timeout)
+            return
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        try:
+            self.sock.connect(str(unix_socket))
+        except OSError:
+            self.sock.close()
+            raise
 
     def call(self, body: str) -> str:
         self.sock.sendall(_frame(body))
@@ -1015,6 +1024,8 @@ class RealClient:
         password: the GUI RPC password (read from ``gui_rpc_auth.cfg`` when it exists).
         data_dir: the client's data dir.
         pid: the process id once started.
+        unix_domain: the client serves GUI RPC on the Unix domain socket :attr:`unix_socket` only
+            (``--gui_rpc_unix_domain``), not on TCP.
         seed: the :class:`SeedInfo` passed in, if any.
         startup_seconds: how long the start took until an authorized request succeeded.
     """
@@ -1031,6 +1042,7 @@ class RealClient:
         exit_before_start: bool = True,
         start_timeout: float = 90.0,
         extra_args: Sequence[str] = (),
+        unix_domain: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         auth = self.data_dir / "gui_rpc_auth.cfg"
@@ -1044,6 +1056,7 @@ class RealClient:
         self.exit_before_start = exit_before_start
         self.start_timeout = start_timeout
         self.extra_args = tuple(extra_args)
+        self.unix_domain = unix_domain
         self.startup_seconds: float | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._quit_sent = False
@@ -1055,6 +1068,11 @@ class RealClient:
         if self._proc is None:
             raise RealClientError("client not started")
         return self._proc.pid
+
+    @property
+    def unix_socket(self) -> Path | None:
+        """With ``unix_domain``: the socket the client listens on instead of TCP (``boinc_socket`` in its data dir)."""
+        return self.data_dir / "boinc_socket" if self.unix_domain else None
 
     @property
     def running(self) -> bool:
@@ -1075,6 +1093,8 @@ class RealClient:
         ]
         if self.exit_before_start:
             cmd.append("--exit_before_start")
+        if self.unix_domain:
+            cmd.append("--gui_rpc_unix_domain")
         cmd.extend(self.extra_args)
         return cmd
 
@@ -1116,7 +1136,7 @@ class RealClient:
                     f"boinc exited with status {self._proc.returncode} during start-up\n{self.log_tail()}"
                 )
             try:
-                with _Conn(HOST, self.port, timeout=5.0) as conn:
+                with _Conn(HOST, self.port, timeout=5.0, unix_socket=self.unix_socket) as conn:
                     conn.authorize(self.password)
                     if "<cc_status>" in conn.call("<get_cc_status/>"):
                         return
@@ -1178,7 +1198,7 @@ class RealClient:
         """Send one request (``body`` is the XML inside ``<boinc_gui_rpc_request>``) on a new
         connection, authorizing first unless ``auth`` is false; return the reply text without
         the 0x03 terminator. For the rig and for tests that need a raw reply."""
-        with _Conn(HOST, self.port, timeout=timeout) as conn:
+        with _Conn(HOST, self.port, timeout=timeout, unix_socket=self.unix_socket) as conn:
             if auth:
                 conn.authorize(self.password)
             return conn.call(body)

@@ -30,7 +30,19 @@ from typing import Any, Final
 
 from ..errors import ReplyParseError
 from . import scalars
-from .plan import LEAF_CONV, LEAF_ENUM, LEAF_FLOAT, LEAF_INT, LEAF_OTHER, LEAF_STR, ClassPlan, FieldPlan, Kind, plan_for
+from .plan import (
+    LEAF_CONV,
+    LEAF_ENUM,
+    LEAF_FLOAT,
+    LEAF_INT,
+    LEAF_OTHER,
+    LEAF_STR,
+    OWNER_MARKS,
+    ClassPlan,
+    FieldPlan,
+    Kind,
+    plan_for,
+)
 
 __all__ = ["decode", "decode_element", "find_element", "iter_elements", "raw_inner"]
 
@@ -108,14 +120,29 @@ def _convert(fp: FieldPlan, conv: Any, text: str, path: str) -> Any:
         raise ReplyParseError(f"bad value {text.strip()[:40]!r}: {exc}", path=f"{path}/{fp.tag}") from exc
 
 
-def _build(plan: ClassPlan, vals: dict[str, Any], lists: dict[str, list[Any]] | None, path: str) -> Any:
+def _build(
+    plan: ClassPlan,
+    vals: dict[str, Any],
+    lists: dict[str, list[Any]] | None,
+    path: str,
+    marks: list[dict[str, int]] | None = None,
+) -> Any:
     if lists:
         for name, items in lists.items():
             vals[name] = tuple(items)
     try:
-        return plan.build(vals)
+        obj = plan.build(vals)
     except (TypeError, ValueError) as exc:
         raise ReplyParseError(f"cannot build {plan.cls.__name__}: {exc}", path=path) from exc
+    if marks is not None:
+        object.__setattr__(obj, OWNER_MARKS, tuple(marks))
+    return obj
+
+
+def _mark(lists: dict[str, list[Any]], marks: list[dict[str, int]] | None) -> None:
+    """Record the lists' lengths where an owner item starts (see :attr:`ClassPlan.owner`)."""
+    assert marks is not None
+    marks.append({name: len(items) for name, items in lists.items()})
 
 
 def _decode(plan: ClassPlan, text: str, pos: int, tag: str, path: str) -> tuple[Any, int]:
@@ -123,6 +150,8 @@ def _decode(plan: ClassPlan, text: str, pos: int, tag: str, path: str) -> tuple[
     vals: dict[str, Any] = {}
     lists: dict[str, list[Any]] | None = None
     by_tag = plan.by_tag
+    owner = plan.owner
+    marks: list[dict[str, int]] | None = None if owner is None else []
     search = _TOKEN.search
     keep = scalars.KEEP
     SCALAR, LIST = Kind.SCALAR, Kind.LIST
@@ -141,6 +170,8 @@ def _decode(plan: ClassPlan, text: str, pos: int, tag: str, path: str) -> tuple[
                 elif fp.kind is LIST or fp.kind is Kind.WRAPPER:
                     if lists is None:
                         lists = {}
+                    if fp is owner:
+                        _mark(lists, marks)
                     pos = _open_list(fp, lists, text, pos, t, path)
                 else:
                     pos = _open(fp, plan, vals, text, pos, t, path)
@@ -156,6 +187,8 @@ def _decode(plan: ClassPlan, text: str, pos: int, tag: str, path: str) -> tuple[
             elif kind is LIST:
                 if lists is None:
                     lists = {}
+                if fp is owner:
+                    _mark(lists, marks)
                 items = lists.setdefault(fp.alias, [])
                 if fp.sub is None:
                     v = _convert(fp, fp.conv, body, path)
@@ -170,7 +203,7 @@ def _decode(plan: ClassPlan, text: str, pos: int, tag: str, path: str) -> tuple[
             # an empty wrapper holds no items
         elif k == 6:  # </t>
             if m.group(6) == tag:
-                return _build(plan, vals, lists, path), m.end()
+                return _build(plan, vals, lists, path, marks), m.end()
             pos = m.end()  # a stray close tag: ignore it, as BOINC does
         elif k == 5:  # <t>
             t = m.group(5)
@@ -182,6 +215,8 @@ def _decode(plan: ClassPlan, text: str, pos: int, tag: str, path: str) -> tuple[
             if fp.kind is LIST or fp.kind is Kind.WRAPPER:
                 if lists is None:
                     lists = {}
+                if fp is owner:
+                    _mark(lists, marks)
                 pos = _open_list(fp, lists, text, pos, t, path)
             else:
                 pos = _open(fp, plan, vals, text, pos, t, path)
@@ -198,6 +233,8 @@ def _decode(plan: ClassPlan, text: str, pos: int, tag: str, path: str) -> tuple[
             elif kind is LIST:
                 if lists is None:
                     lists = {}
+                if fp is owner:
+                    _mark(lists, marks)
                 items = lists.setdefault(fp.alias, [])
                 items.append(fp.empty if fp.sub is None else _build(fp.sub, {}, None, path))
             elif kind is Kind.RAW:
@@ -388,6 +425,8 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
     ws = scalars.WS
     unescape = scalars.unescape
     SCALAR, STRUCT, LIST, WRAPPER = Kind.SCALAR, Kind.STRUCT, Kind.LIST, Kind.WRAPPER
+    owner = plan.owner
+    marks: list[dict[str, int]] | None = None if owner is None else []
     seen = caches.get(plan)
     if seen is None:
         seen = caches[plan] = {}
@@ -446,7 +485,10 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
                 if lists:
                     for name, items in lists.items():
                         vals[name] = tuple(items)
-                return plan.build(vals)
+                obj = plan.build(vals)
+                if marks is not None:
+                    object.__setattr__(obj, OWNER_MARKS, tuple(marks))
+                return obj
             # a stray close tag: ignored, as BOINC does
         elif code == LEAF_OTHER:  # a struct, a list, a wrapper or raw XML
             fp = conv
@@ -456,6 +498,8 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
                 if kind is LIST and fp.sub is None:
                     if lists is None:
                         lists = {}
+                    if fp is owner:
+                        _mark(lists, marks)
                     v = fp.conv(body)
                     if v is not keep:
                         lists.setdefault(alias, []).append(v)
@@ -468,6 +512,8 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
                 elif kind is LIST:
                     if lists is None:
                         lists = {}
+                    if fp is owner:
+                        _mark(lists, marks)
                     lists.setdefault(alias, []).append(fp.sub.build({}))
                 continue
             if lt or not sep:
@@ -478,6 +524,8 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
             elif kind is LIST:
                 if lists is None:
                     lists = {}
+                if fp is owner:
+                    _mark(lists, marks)
                 items = lists.setdefault(alias, [])
                 if fp.sub is not None:
                     items.append(_fast(fp.sub, it, name, caches))
@@ -505,6 +553,8 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
             elif kind is LIST:
                 if lists is None:
                     lists = {}
+                if fp is owner:
+                    _mark(lists, marks)
                 lists.setdefault(alias, []).append(fp.empty if fp.sub is None else fp.sub.build({}))
             elif kind is Kind.RAW:
                 vals[alias] = ""
@@ -597,7 +647,7 @@ def decode_element(cls: type[Any], text: str, pos: int, tag: str, empty: bool = 
     """Decode the element ``<tag>`` of struct ``cls`` whose open tag ends at ``pos``."""
     plan = plan_for(cls)
     if empty:
-        return _build(plan, {}, None, tag), pos
+        return _build(plan, {}, None, tag, None if plan.owner is None else []), pos
     return _decode(plan, text, pos, tag, tag)
 
 

@@ -3,7 +3,8 @@
 A struct is a frozen attrs class whose field names are the XML tags. Most
 fields need nothing more; :func:`xml_field` covers the rest:
 
-* ``tag=``: the element name, where it cannot be the Python name;
+* ``tag=``: the element name, where it cannot be the Python name (a list of
+  repeated ``<project>`` elements is the field ``projects``);
 * ``wrapper=``: a repeated element that sits inside a wrapper element
   (``<gui_urls><gui_url/>…</gui_urls>``);
 * ``flag=True``: a bool written as a bare ``<x/>`` when true and left out

@@ -18,7 +18,11 @@ import attrs
 from . import scalars
 from .fields import METADATA_KEY, XmlSpec
 
-__all__ = ["ClassPlan", "FieldPlan", "Kind", "plan_for"]
+__all__ = ["OWNER_MARKS", "ClassPlan", "FieldPlan", "Kind", "plan_for"]
+
+#: Where the decoder leaves, in an instance of a class with an ``xml_owner``, the lengths of its
+#: lists at each owner item: ``({field: length}, ...)``, one dict an owner item, in order.
+OWNER_MARKS: Final = "_xml_owner_marks"
 
 
 class Kind(enum.IntEnum):
@@ -92,9 +96,13 @@ class ClassPlan:
         build: makes an instance from ``{__init__ keyword: value}``; see :func:`_builder`.
         leaves: tag -> (LEAF_* code, ``__init__`` keyword, converter): the fast path's leaves.
         heads: the decoder's cache: the text of a line before its first ``>`` -> what the line means.
+        owner: the list field named by the class's ``xml_owner``, if any: each of its items owns
+            the items of the other lists that follow it in the XML (``<project>`` in
+            ``<client_state>``). The decoder then records, at each owner item, how long the other
+            lists are (:data:`OWNER_MARKS`).
     """
 
-    __slots__ = ("build", "by_tag", "cls", "fields", "heads", "leaves")
+    __slots__ = ("build", "by_tag", "cls", "fields", "heads", "leaves", "owner")
 
     def __init__(
         self,
@@ -103,6 +111,7 @@ class ClassPlan:
         by_tag: dict[str, FieldPlan],
         build: Callable[[dict[str, Any]], Any],
         leaves: dict[str, tuple[int, str, Any]],
+        owner: FieldPlan | None = None,
     ) -> None:
         self.cls = cls
         self.fields = fields
@@ -110,6 +119,7 @@ class ClassPlan:
         self.build = build
         self.leaves = leaves
         self.heads: dict[str, tuple[int, str, Any, str]] = {}
+        self.owner = owner
 
 
 def _enum_conv(cls: type[enum.IntEnum] | type[enum.IntFlag]) -> Callable[[str], Any]:
@@ -217,7 +227,15 @@ def _make_plan(cls: type) -> ClassPlan:
         if fp.tag in by_tag:
             raise TypeError(f"{cls.__name__}: two fields read <{fp.tag}>")
         by_tag[fp.tag] = fp
-    return ClassPlan(cls=cls, fields=fields, by_tag=by_tag, build=_builder(cls), leaves=_leaves(fields))
+    owner = None
+    owner_name = getattr(cls, "xml_owner", None)
+    if owner_name is not None:
+        owner = next((fp for fp in fields if fp.name == owner_name and fp.kind is Kind.LIST), None)
+        if owner is None or "__slots__" in vars(cls):
+            raise TypeError(f"{cls.__name__}: xml_owner must name a list field of a class that is not slotted")
+    return ClassPlan(
+        cls=cls, fields=fields, by_tag=by_tag, build=_builder(cls), leaves=_leaves(fields), owner=owner
+    )
 
 
 def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:

@@ -51,6 +51,8 @@ class AsyncRpcClient:
         max_reply_size: the largest reply accepted, in bytes.
         unix_socket: the path of a client's Unix domain socket (``boinc_socket`` in
             its data dir, with ``--gui_rpc_unix_domain``); ``host`` and ``port`` are then unused.
+            The client then serves no TCP, and treats the connection as local: the requests
+            that need no password are answered without :meth:`authorize`, the others need it.
     """
 
     def __init__(

@@ -18,18 +18,18 @@ def report() -> None:
         version = client.client_version()
         print(f"BOINC {version.major}.{version.minor}.{version.release} at {client.host}:{client.port}")
 
-        for project in client.projects():
+        for project in client.get_project_status():
             state = "suspended" if project.suspended_via_gui else "active"
             print(f"  {project.project_name or project.master_url}: {state}")
 
-        tasks = client.tasks()
+        tasks = client.get_tasks()
         late = [t for t in tasks if t.state == ResultState.FILES_DOWNLOADED and t.suspended_via_gui]
         print(f"{len(tasks)} tasks, {len(late)} suspended by the user")
 
         # Pause computing for an hour, and GPU work until further notice.
         client.set_run_mode("never", 3600)
         client.set_gpu_mode("never")
-        status = client.cc_status()
+        status = client.get_cc_status()
         print(f"computing: {status.task_mode.name.lower()} for {status.task_mode_delay / 60:.0f} more minutes")
 
         # Suspend the first project's unstarted tasks, one by one.
@@ -37,7 +37,7 @@ def report() -> None:
             first = tasks[0].project_url
             for task in tasks:
                 if task.project_url == first and task.state == ResultState.FILES_DOWNLOADED:
-                    client.task_op(task.project_url, task.name, "suspend")
+                    client.task(task.project_url, task.name, "suspend")
 
         # Multi-step operations run to the end, or raise.
         try:
@@ -46,7 +46,7 @@ def report() -> None:
             pass
         except errors.RpcError as exc:
             print(f"attach failed: {exc}")
-        print(f"attached to {len(client.projects())} projects")
+        print(f"attached to {len(client.get_project_status())} projects")
 
 
 async def watch_messages(rounds: int = 2) -> None:
@@ -54,7 +54,7 @@ async def watch_messages(rounds: int = 2) -> None:
     async with AsyncBoincClient() as client:
         seqno = 0
         for _ in range(rounds):
-            for message in await client.messages(seqno):
+            for message in await client.get_messages(seqno):
                 seqno = message.seqno
             await asyncio.sleep(0.1)
         print(f"read the event log up to message {seqno}")

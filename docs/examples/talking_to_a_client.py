@@ -27,6 +27,15 @@ def show(host: str, port: int, password: str) -> None:
         waiting = [t for t in tasks if t.state == ResultState.FILES_DOWNLOADED]
         print(f"{len(tasks)} tasks, {len(waiting)} ready to run")
 
+        # The whole state: each app, workunit and task belongs to the project it follows.
+        state = rpc.get_state()
+        for project in state.projects:
+            print(f"{project.master_url}: {len(state.results_of(project))} tasks")
+        for task in state.results[:3]:
+            wu, owner = state.workunit_of(task), state.project_of(task)
+            print(f"{task.name}: app {wu.app_name if wu else '?'} of {owner.master_url if owner else '?'}")
+        print(f"{len(state.projects)} projects, {len(state.workunits)} workunits in the state")
+
         # Changing anything needs the GUI RPC password (gui_rpc_auth.cfg).
         rpc.authorize(password)
         rpc.set_run_mode(RunMode.NEVER, duration=3600)  # pause computing for an hour

@@ -69,13 +69,15 @@ def test_get_results_match_the_seed(rpc: RpcClient, seeded: Any) -> None:
 def test_get_state_is_consistent(rpc: RpcClient, seeded: Any) -> None:
     info = seeded.seed
     state = rpc.get_state()
-    assert [p.master_url for p in state.project] == list(info.project_urls)
-    assert len(state.result) == info.n_tasks
-    assert {a.name for a in state.app} == set(info.apps)
+    assert [p.master_url for p in state.projects] == list(info.project_urls)
+    assert len(state.results) == info.n_tasks
+    assert {a.name for a in state.apps} == set(info.apps)
     assert state.core_client_major_version == 7
     assert state.host_info.p_ncpus > 0
-    for r in state.result[:50]:
-        assert state.lookup_workunit(r.wu_name) is not None
+    for r in state.results[:50]:
+        wu = state.workunit_of(r)
+        assert wu is not None and wu.name == r.wu_name
+        assert state.project_of(r) is state.lookup_project(r.project_url)
 
 
 def test_project_status_and_simple_gui_info(rpc: RpcClient, seeded: Any) -> None:
@@ -87,7 +89,7 @@ def test_project_status_and_simple_gui_info(rpc: RpcClient, seeded: Any) -> None
     for url in info.no_more_work_projects:
         assert projects[url].dont_request_more_work
     gui = rpc.get_simple_gui_info()
-    assert [p.master_url for p in gui.project] == list(info.project_urls)
+    assert [p.master_url for p in gui.projects] == list(info.project_urls)
 
 
 def test_transfers_disk_statistics_and_history(rpc: RpcClient, seeded: Any) -> None:
@@ -95,7 +97,7 @@ def test_transfers_disk_statistics_and_history(rpc: RpcClient, seeded: Any) -> N
     names = {ft.name for ft in rpc.get_file_transfers()}
     assert set(info.uploads) | set(info.downloads) <= names
     usage = rpc.get_disk_usage()
-    assert usage.d_total > 0 and {p.master_url for p in usage.project} == set(info.project_urls)
+    assert usage.d_total > 0 and {p.master_url for p in usage.projects} == set(info.project_urls)
     stats = rpc.get_statistics()
     assert {s.master_url for s in stats} == set(info.project_urls)
     assert all(len(s.daily_statistics) == info.n_statistics_days for s in stats)
@@ -121,7 +123,7 @@ def test_status_host_and_misc(rpc: RpcClient) -> None:
     assert status.task_mode == RunMode.NEVER and status.network_mode == RunMode.NEVER
     assert rpc.get_host_info().p_ncpus > 0
     assert rpc.get_screensaver_tasks() is not None
-    listed = rpc.get_all_projects_list().project
+    listed = rpc.get_all_projects_list().projects
     assert listed and all(p.url.startswith("http://127.0.0.1:9/") for p in listed)
     assert rpc.get_project_init_status() is not None
     assert rpc.acct_mgr_info().acct_mgr_url == ""
@@ -134,7 +136,7 @@ def test_config_reads(rpc: RpcClient, seeded: Any) -> None:
     assert rpc.get_cc_config().options is not None
     assert rpc.get_global_prefs_working() is not None
     assert rpc.get_global_prefs_file() is not None
-    assert rpc.get_app_config(info.app_config_project).app
+    assert rpc.get_app_config(info.app_config_project).apps
     with pytest.raises(errors.RpcError, match="no such project"):
         rpc.get_app_config("http://127.0.0.1:9/nowhere/")
 
@@ -148,7 +150,7 @@ def test_async_client_reads(seeded: Any) -> None:
         async with AsyncRpcClient(seeded.host, seeded.port, timeout=60) as arpc:
             await arpc.authorize(seeded.password)
             results, state = await asyncio.gather(arpc.get_results(), arpc.get_state())
-            assert len(results) == len(state.result) == seeded.seed.n_tasks
+            assert len(results) == len(state.results) == seeded.seed.n_tasks
 
     asyncio.run(main())
 

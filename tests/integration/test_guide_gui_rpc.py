@@ -23,6 +23,7 @@ def test_guide_example_runs(real_client_rw: Any) -> None:
     assert lines[0] == "BOINC 7.20.5"
     assert lines[1] == "computing: never, network: never" or lines[1].startswith("computing: ")
     assert any(line.endswith("ready to run") for line in lines)
+    assert "0 projects, 0 workunits in the state" in lines
     assert lines[-2].startswith("1") or "messages, newest #" in lines[-2]
     assert lines[-1].startswith("suspended because: ")
 

@@ -65,9 +65,9 @@ def test_changing_one_pref_changes_only_that_field(
 def test_options_write_exactly_the_set_options(options: CcConfigOptions) -> None:
     written = set(_children(encode(options, "options"), "options"))
     expected = {
-        f.name
-        for f in attrs.fields(CcConfigOptions)
-        if getattr(options, f.name) is not None and getattr(options, f.name) != ()
+        fp.tag
+        for fp in plan_for(CcConfigOptions).fields
+        if getattr(options, fp.name) is not None and getattr(options, fp.name) != ()
     }
     assert written == expected
 

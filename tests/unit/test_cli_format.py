@@ -128,7 +128,7 @@ def test_format_8_changes_units_and_labels(utc: None) -> None:
     old = _text(F.format_old_results(rpcs.GET_OLD_RESULTS.parse(_reply("rich_50/get_old_results")), F.FORMAT_8))
     assert "   task completed: " in old and "   acked by project: " in old
     text = _reply("rich_50/get_state")
-    state = _text(F.format_state(rpcs.GET_STATE.parse(text), F.FORMAT_8, cli._state_order(text)))
+    state = _text(F.format_state(rpcs.GET_STATE.parse(text), F.FORMAT_8))
     assert "   estimated speed: 3.50 GFLOPS\n" in state
     assert "estimated GFLOPS" not in state
 
@@ -149,7 +149,7 @@ def test_state_items_belong_to_the_project_before_them(utc: None) -> None:
         "<workunit>\n<name>w1</name>\n<app_name>x</app_name>\n</workunit>\n"  # app x is A's: dropped
         "<workunit>\n<name>w2</name>\n<app_name>y</app_name>\n</workunit>\n</client_state>\n"
     )
-    state = _text(F.format_state(rpcs.GET_STATE.parse(text), F.FORMAT_7_20, cli._state_order(text)))
+    state = _text(F.format_state(rpcs.GET_STATE.parse(text), F.FORMAT_7_20))
     assert "   name: x\n   Project: A\n" in state and "   name: y\n   Project: B\n" in state
     assert "   name: w2\n" in state and "   name: w1\n" not in state
 

@@ -1,6 +1,8 @@
 """Typed structs of the GUI RPC: one frozen attrs class per C++ struct.
 
-Field names are the XML tags, defaults what the C++ ``clear()`` sets; each
+A scalar field is named as its XML tag, a field holding a sequence by the
+plural of its items' tag (``projects`` reads the ``<project>`` elements);
+defaults are what the C++ ``clear()`` sets; each
 reply's root struct names its element in ``xml_tag``. The XML engine
 (:mod:`boinc._xml`) decodes and encodes them all; nothing here parses.
 

@@ -91,9 +91,9 @@ class AllProjectsList:
     xml_tag: ClassVar[str] = "projects"
 
     #: The projects.
-    project: tuple[ProjectListEntry, ...] = ()
+    projects: tuple[ProjectListEntry, ...] = xml_field(tag="project", default=())
     #: The account managers.
-    account_manager: tuple[AccountManagerEntry, ...] = ()
+    account_managers: tuple[AccountManagerEntry, ...] = xml_field(tag="account_manager", default=())
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -255,7 +255,7 @@ class ProjectAttachReply:
     xml_tag: ClassVar[str] = "project_attach_reply"
 
     #: Messages for the user.
-    message: tuple[str, ...] = ()
+    messages: tuple[str, ...] = xml_field(tag="message", default=())
     #: 0, or the error — -204 while the attach runs.
     error_num: int = 0
 
@@ -270,7 +270,7 @@ class AcctMgrRpcReply:
     xml_tag: ClassVar[str] = "acct_mgr_rpc_reply"
 
     #: Messages for the user.
-    message: tuple[str, ...] = ()
+    messages: tuple[str, ...] = xml_field(tag="message", default=())
     #: 0, or the error — -204 while the request runs.
     error_num: int = 0
 

@@ -20,6 +20,8 @@ from typing import ClassVar
 
 import attrs
 
+from ..._xml import xml_field
+
 __all__ = ["AppConfig", "AppConfigs", "AppVersionConfig", "GpuVersions"]
 
 
@@ -78,8 +80,8 @@ class AppConfigs:
     #: Element name of this struct.
     xml_tag: ClassVar[str] = "app_config"
 
-    app: tuple[AppConfig, ...] = ()
-    app_version: tuple[AppVersionConfig, ...] = ()
+    apps: tuple[AppConfig, ...] = xml_field(tag="app", default=())
+    app_versions: tuple[AppVersionConfig, ...] = xml_field(tag="app_version", default=())
     #: At most this many of the project's tasks run at once; 0 (or less) is no limit.
     project_max_concurrent: int = 0
     #: Report all the project's tasks as soon as they are done.

@@ -39,6 +39,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from ..._enum import OpenIntEnum
+from ..._xml import xml_field
 from .proxy import ProxyInfo
 
 __all__ = [
@@ -275,9 +276,9 @@ class CcConfigOptions:
     #: Accept GUI RPC connections from any host (read at client start only).
     allow_remote_gui_rpc: bool | None = None
     #: Extra platforms to ask for work for.
-    alt_platform: tuple[str, ...] = ()
+    alt_platforms: tuple[str, ...] = xml_field(tag="alt_platform", default=())
     #: Coprocessors the client cannot detect.
-    coproc: tuple[CoprocConfig, ...] = ()
+    coprocs: tuple[CoprocConfig, ...] = xml_field(tag="coproc", default=())
     disallow_attach: bool | None = None
     dont_check_file_sizes: bool | None = None
     dont_contact_ref_site: bool | None = None
@@ -291,12 +292,12 @@ class CcConfigOptions:
     #: The 8.x client's other spelling of ``dont_use_docker`` (not in lib's parser).
     dont_use_podman: bool | None = None
     #: WSL distributions not to use (8.x).
-    disallowed_wsl: tuple[str, ...] = ()
-    exclude_gpu: tuple[ExcludeGpu, ...] = ()
+    disallowed_wsls: tuple[str, ...] = xml_field(tag="disallowed_wsl", default=())
+    exclude_gpus: tuple[ExcludeGpu, ...] = xml_field(tag="exclude_gpu", default=())
     #: Suspend computing while any of these programs runs (names containing ``boinc`` are ignored).
-    exclusive_app: tuple[str, ...] = ()
+    exclusive_apps: tuple[str, ...] = xml_field(tag="exclusive_app", default=())
     #: Suspend GPU computing while any of these programs runs (names containing ``boinc`` are ignored).
-    exclusive_gpu_app: tuple[str, ...] = ()
+    exclusive_gpu_apps: tuple[str, ...] = xml_field(tag="exclusive_gpu_app", default=())
     exit_after_finish: bool | None = None
     exit_before_start: bool | None = None
     #: Exit when there is no work left (also turns on ``report_results_immediately``).
@@ -311,13 +312,13 @@ class CcConfigOptions:
     #: Bytes/s; see ``http_transfer_timeout``.
     http_transfer_timeout_bps: int | None = None
     #: NVIDIA GPUs (device numbers) not to use; written as ``<ignore_nvidia_dev>``.
-    ignore_nvidia_dev: tuple[int, ...] = ()
+    ignore_nvidia_devs: tuple[int, ...] = xml_field(tag="ignore_nvidia_dev", default=())
     #: The old spelling of ``ignore_nvidia_dev``, read into the same list by the client.
-    ignore_cuda_dev: tuple[int, ...] = ()
-    ignore_ati_dev: tuple[int, ...] = ()
-    ignore_intel_dev: tuple[int, ...] = ()
+    ignore_cuda_devs: tuple[int, ...] = xml_field(tag="ignore_cuda_dev", default=())
+    ignore_ati_devs: tuple[int, ...] = xml_field(tag="ignore_ati_dev", default=())
+    ignore_intel_devs: tuple[int, ...] = xml_field(tag="ignore_intel_dev", default=())
     #: Apple GPUs not to use (8.x).
-    ignore_apple_dev: tuple[int, ...] = ()
+    ignore_apple_devs: tuple[int, ...] = xml_field(tag="ignore_apple_dev", default=())
     max_event_log_lines: int | None = None
     max_file_xfers: int | None = None
     max_file_xfers_per_project: int | None = None
@@ -364,7 +365,7 @@ class CcConfigOptions:
     use_certs_only: bool | None = None
     vbox_window: bool | None = None
     #: Terminals whose activity does not count as user activity (Unix).
-    ignore_tty: tuple[str, ...] = ()
+    ignore_ttys: tuple[str, ...] = xml_field(tag="ignore_tty", default=())
     #: Name of this computer as shown by account managers and projects.
     device_name: str | None = None
 

@@ -173,7 +173,7 @@ class CoprocNvidia:
     #: OpenCL properties, if OpenCL is usable.
     coproc_opencl: OpenclDeviceProp | None = None
     #: PCI location of each of the ``count`` GPUs.
-    pci_info: tuple[PciInfo, ...] = ()
+    pci_infos: tuple[PciInfo, ...] = xml_field(tag="pci_info", default=())
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -293,15 +293,15 @@ class Coprocs:
     """The host's GPUs: ``<coprocs>`` (C++ ``COPROCS``); empty on a host without any."""
 
     #: NVIDIA GPUs (at most one element — one model).
-    coproc_cuda: tuple[CoprocNvidia, ...] = ()
+    coproc_cudas: tuple[CoprocNvidia, ...] = xml_field(tag="coproc_cuda", default=())
     #: AMD/ATI GPUs.
-    coproc_ati: tuple[CoprocAti, ...] = ()
+    coproc_atis: tuple[CoprocAti, ...] = xml_field(tag="coproc_ati", default=())
     #: Intel GPUs.
-    coproc_intel_gpu: tuple[CoprocIntelGpu, ...] = ()
+    coproc_intel_gpus: tuple[CoprocIntelGpu, ...] = xml_field(tag="coproc_intel_gpu", default=())
     #: Apple GPUs (8.0+).
-    coproc_apple_gpu: tuple[CoprocAppleGpu, ...] = ()
+    coproc_apple_gpus: tuple[CoprocAppleGpu, ...] = xml_field(tag="coproc_apple_gpu", default=())
     #: Other vendors' OpenCL GPUs.
-    coproc: tuple[Coproc, ...] = ()
+    coprocs: tuple[Coproc, ...] = xml_field(tag="coproc", default=())
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -354,7 +354,7 @@ class WslDistro:
     #: Which engine ``docker_compose_version`` is.
     docker_compose_type: DockerType = DockerType.NONE
     #: GPUs usable from the distro's containers (8.2+).
-    wsl_gpu: tuple[WslGpu, ...] = ()
+    wsl_gpus: tuple[WslGpu, ...] = xml_field(tag="wsl_gpu", default=())
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -362,7 +362,7 @@ class Wsl:
     """The host's WSL distros: ``<wsl>`` (C++ ``WSL_DISTROS``; 7.20: ``WSLS``; Windows only)."""
 
     #: The distros.
-    distro: tuple[WslDistro, ...] = ()
+    distros: tuple[WslDistro, ...] = xml_field(tag="distro", default=())
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -438,4 +438,4 @@ class HostInfo:
     #: The GPUs.
     coprocs: Coprocs | None = None
     #: The CPU as each OpenCL platform sees it.
-    opencl_cpu_prop: tuple[OpenclCpuProp, ...] = ()
+    opencl_cpu_props: tuple[OpenclCpuProp, ...] = xml_field(tag="opencl_cpu_prop", default=())

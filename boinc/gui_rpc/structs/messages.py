@@ -11,6 +11,7 @@ from typing import ClassVar, Final
 
 import attrs
 
+from ..._xml import xml_field
 from ..enums import MsgPriority
 
 __all__ = ["Message", "Messages", "Notice", "Notices"]
@@ -42,7 +43,7 @@ class Messages:
     xml_tag: ClassVar[str] = "msgs"
 
     #: The messages newer than the requested seqno, oldest first.
-    msg: tuple[Message, ...] = ()
+    messages: tuple[Message, ...] = xml_field(tag="msg", default=())
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -96,14 +97,14 @@ class Notices:
     xml_tag: ClassVar[str] = "notices"
 
     #: The notices as sent, the reset marker included.
-    notice: tuple[Notice, ...] = ()
+    notices: tuple[Notice, ...] = xml_field(tag="notice", default=())
 
     @property
     def refresh(self) -> bool:
         """Whether the reply holds the reset marker (then drop the notices you have; these are all)."""
-        return any(n.seqno == -1 for n in self.notice)
+        return any(n.seqno == -1 for n in self.notices)
 
     @property
-    def notices(self) -> tuple[Notice, ...]:
+    def without_marker(self) -> tuple[Notice, ...]:
         """The notices without the reset marker, ascending ``seqno``."""
-        return tuple(n for n in self.notice if n.seqno != -1)
+        return tuple(n for n in self.notices if n.seqno != -1)

@@ -158,17 +158,17 @@ class Project:
     #: The project's apps use symbolic links (flag).
     use_symlinks: bool = xml_field(flag=True, default=False)
     #: Work fetch back-off remaining per resource, seconds.
-    rsc_backoff_time: tuple[RscValue, ...] = ()
+    rsc_backoff_times: tuple[RscValue, ...] = xml_field(tag="rsc_backoff_time", default=())
     #: Current work fetch back-off interval per resource, seconds.
-    rsc_backoff_interval: tuple[RscValue, ...] = ()
+    rsc_backoff_intervals: tuple[RscValue, ...] = xml_field(tag="rsc_backoff_interval", default=())
     #: Resources the account manager forbids, by name.
     no_rsc_ams: tuple[str, ...] = ()
     #: Resources the project has no apps for, by name.
     no_rsc_apps: tuple[str, ...] = ()
     #: Resources the project preferences forbid, by name.
-    no_rsc_pref: tuple[str, ...] = ()
+    no_rsc_prefs: tuple[str, ...] = xml_field(tag="no_rsc_pref", default=())
     #: GPU types whose every device cc_config.xml excludes, by name.
-    no_rsc_config: tuple[str, ...] = ()
+    no_rsc_configs: tuple[str, ...] = xml_field(tag="no_rsc_config", default=())
     #: Resource share set by the account manager; -1 if none (sent only when set).
     ams_resource_share_new: float = -1.0
     #: Web pages to offer (the scheduler's ``<gui_urls>`` block).
@@ -203,4 +203,4 @@ class Projects:
     xml_tag: ClassVar[str] = "projects"
 
     #: The attached projects.
-    project: tuple[Project, ...] = ()
+    projects: tuple[Project, ...] = xml_field(tag="project", default=())

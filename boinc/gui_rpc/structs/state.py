@@ -8,12 +8,12 @@ the preferences in force.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import ClassVar, TypeVar
+from functools import cached_property
+from typing import Any, ClassVar
 
 import attrs
 
-from ..._xml import xml_field
+from ..._xml import OWNER_MARKS, xml_field
 from .host import HostInfo
 from .prefs import GlobalPreferences
 from .project import Project
@@ -22,8 +22,6 @@ from .task import App, AppVersion, Result, Workunit
 
 __all__ = ["CcState", "SimpleGuiInfo"]
 
-_T = TypeVar("_T")
-
 
 @attrs.frozen(kw_only=True, slots=False)
 class CcState:
@@ -31,18 +29,26 @@ class CcState:
 
     Projects, apps, app versions, workunits and tasks are flat tuples in the
     order of the reply. In the reply an app, app version, workunit or task
-    belongs to the ``<project>`` before it, which a tuple cannot show; the
-    ``lookup_*`` methods and :meth:`results_of` join them instead as the C++
-    does, by key: a task's project by ``project_url``, its workunit by
-    ``wu_name``, a workunit's app by ``app_name``, a task's app version by
-    platform, version and plan class. Where two projects use the same name
-    for an app or workunit, the project is told apart by the order of the
-    reply (the n-th such item belongs to the n-th project whose tasks use
-    that name). The joins scan the tuples: cheap for one look-up, so for many
-    build your own dict.
+    belongs to the ``<project>`` before it; the decoder records that, and
+    :meth:`project_of`, :meth:`app_of`, :meth:`workunit_of`,
+    :meth:`app_version_of` and :meth:`results_of` answer it exactly, as the
+    C++ ``CC_STATE::parse`` links items: an app version's or workunit's app is
+    its project's first app of that name, a task's workunit its project's first
+    workunit of that name, and a task's app version the first of its project's
+    versions of that app with the task's platform, version number and plan
+    class (if the task names no platform: its version number and plan class;
+    if no version either: its workunit's version number). Two projects may use
+    the same names. The first of these calls builds indexes, kept with the
+    state; each call is then a dictionary look-up.
+
+    A state made in Python rather than decoded has no record of the reply's
+    order: its items are taken to follow all its projects (to belong to the
+    last), which is also how the XML engine writes a state (each list whole).
     """
 
     xml_tag: ClassVar[str] = "client_state"
+    #: Each project owns the apps, app versions, workunits and tasks that follow it.
+    xml_owner: ClassVar[str] = "projects"
 
     #: The host.
     host_info: HostInfo | None = None
@@ -55,15 +61,15 @@ class CcState:
     #: Time statistics.
     time_stats: TimeStats | None = None
     #: The attached projects.
-    project: tuple[Project, ...] = ()
+    projects: tuple[Project, ...] = xml_field(tag="project", default=())
     #: The projects' applications.
-    app: tuple[App, ...] = ()
+    apps: tuple[App, ...] = xml_field(tag="app", default=())
     #: The applications' versions.
-    app_version: tuple[AppVersion, ...] = ()
+    app_versions: tuple[AppVersion, ...] = xml_field(tag="app_version", default=())
     #: The workunits.
-    workunit: tuple[Workunit, ...] = ()
+    workunits: tuple[Workunit, ...] = xml_field(tag="workunit", default=())
     #: The tasks, by project, each project's in the client's order (by received time).
-    result: tuple[Result, ...] = ()
+    results: tuple[Result, ...] = xml_field(tag="result", default=())
     #: The client's primary platform, e.g. ``x86_64-pc-linux-gnu``.
     platform_name: str = ""
     #: The client's major version.
@@ -75,7 +81,7 @@ class CcState:
     #: The client runs as a service or daemon.
     executing_as_daemon: bool = False
     #: The platforms the client supports, primary first.
-    platform: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = xml_field(tag="platform", default=())
     #: The preferences in force (network preferences plus the override).
     global_preferences: GlobalPreferences | None = None
     #: The host's venue (sent only when set).
@@ -86,124 +92,166 @@ class CcState:
         """The client's version as ``(major, minor, release)``."""
         return (self.core_client_major_version, self.core_client_minor_version, self.core_client_release)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields (and the owners recorded by the decoder), not the indexes: they hold object ids."""
+        state = dict(self.__dict__)
+        state.pop("_links", None)
+        return state
+
+    @cached_property
+    def _links(self) -> _Links:
+        return _Links(self)
+
     def lookup_project(self, url: str) -> Project | None:
-        """The project whose master URL is ``url`` exactly (C++ ``CC_STATE::lookup_project``), or ``None``."""
-        for project in self.project:
-            if project.master_url == url:
-                return project
-        return None
+        """The first project whose master URL is ``url`` exactly (C++ ``CC_STATE::lookup_project``), or ``None``."""
+        index = self._links.project_by_url.get(url)
+        return None if index is None else self.projects[index]
 
-    def lookup_result(self, project_url: str, name: str) -> Result | None:
-        """The task ``name`` of the project ``project_url`` (C++ ``CC_STATE::lookup_result``), or ``None``."""
-        for result in self.result:
-            if result.name == name and result.project_url == project_url:
-                return result
-        return None
-
-    def results_of(self, project: Project | str) -> tuple[Result, ...]:
-        """The tasks of a project (given as a :class:`Project` or its master URL), in the reply's order."""
-        url = project if isinstance(project, str) else project.master_url
-        return tuple(r for r in self.result if r.project_url == url)
-
-    def lookup_workunit(self, name: str, project_url: str | None = None) -> Workunit | None:
-        """The workunit ``name`` (C++ ``CC_STATE::lookup_wu``), or ``None``.
+    def lookup_result(self, project: Project | str, name: str) -> Result | None:
+        """The first task ``name`` of a project (C++ ``CC_STATE::lookup_result``), or ``None``.
 
         Args:
-            name: the workunit's name (a task's ``wu_name``).
-            project_url: the project it must belong to; ``None`` for the first of that name.
+            project: the project, or its master URL.
+            name: the task's name.
         """
-        found = [wu for wu in self.workunit if wu.name == name]
-        users = self._projects_using(r.project_url for r in self.result if r.wu_name == name)
-        return self._pick(found, users, project_url)
+        index = self._links.project_index(self, project)
+        return None if index < 0 else self._links.results_by_name.get((index, name))
 
-    def lookup_app(self, name: str, project_url: str | None = None) -> App | None:
-        """The application ``name`` (C++ ``CC_STATE::lookup_app``), or ``None``.
+    def project_of(self, item: App | AppVersion | Workunit | Result) -> Project | None:
+        """The project an app, app version, workunit or task of this state belongs to.
 
-        Args:
-            name: the application's name (a workunit's or app version's ``app_name``).
-            project_url: the project it must belong to; ``None`` for the first of that name.
+        ``None`` if it comes before any project in the reply (the C++ drops it).
+
+        Raises:
+            ValueError: ``item`` is not one of this state's (the very object).
         """
-        found = [app for app in self.app if app.name == name]
-        return self._pick(found, self._projects_using_app(name), project_url)
+        index = self._links.owner_of(item)
+        return None if index < 0 else self.projects[index]
 
-    def lookup_app_version(self, result: Result) -> AppVersion | None:
-        """The app version a task uses (C++ ``CC_STATE::parse`` with ``lookup_app_version``), or ``None``.
+    def app_of(self, item: Workunit | AppVersion) -> App | None:
+        """The application of a workunit or app version of this state: its project's first app of that name.
 
-        As the C++: the version of the task's application with the task's
-        platform, version number and plan class; if the task names no platform,
-        with its version number and plan class; if it names no version either,
-        with its workunit's version number.
+        ``None`` if its project has no such app (the C++ then drops the item).
+
+        Raises:
+            ValueError: ``item`` is not one of this state's.
         """
-        wu = self.lookup_workunit(result.wu_name, result.project_url)
+        links = self._links
+        return links.apps.get((links.owner_of(item), item.app_name))
+
+    def workunit_of(self, task: Result) -> Workunit | None:
+        """The workunit of a task of this state: its project's first workunit named ``wu_name`` that has an app.
+
+        Raises:
+            ValueError: ``task`` is not one of this state's.
+        """
+        links = self._links
+        return links.workunits.get((links.owner_of(task), task.wu_name))
+
+    def app_version_of(self, task: Result) -> AppVersion | None:
+        """The app version a task of this state uses, or ``None`` (the C++ then drops the task).
+
+        Its project's first version of the task's application (that of its
+        workunit) with the task's platform, version number and plan class; if
+        the task names no platform, with its version number and plan class; if
+        it names no version either, with its workunit's version number.
+
+        Raises:
+            ValueError: ``task`` is not one of this state's.
+        """
+        links = self._links
+        owner = links.owner_of(task)
+        wu = links.workunits.get((owner, task.wu_name))
         if wu is None:
             return None
-        app = wu.app_name
-        if result.platform:
-            found = [
-                av
-                for av in self.app_version
-                if av.app_name == app
-                and av.platform == result.platform
-                and av.version_num == result.version_num
-                and av.plan_class == result.plan_class
-            ]
-        elif result.version_num:
-            found = [
-                av
-                for av in self.app_version
-                if av.app_name == app and av.version_num == result.version_num and av.plan_class == result.plan_class
-            ]
-        else:
-            found = [av for av in self.app_version if av.app_name == app and av.version_num == wu.version_num]
-        if len(found) <= 1:
-            return found[0] if found else None
-        # The same app version in several projects: the n-th belongs to the n-th project using it.
-        users = self._projects_using(
-            r.project_url
-            for r in self.result
-            if (w := self.lookup_workunit(r.wu_name, r.project_url)) is not None
-            and w.app_name == app
-            and r.platform == result.platform
-            and r.version_num == result.version_num
-            and r.plan_class == result.plan_class
-        )
-        return self._pick(found, users, result.project_url)
+        if task.platform:
+            return links.versions.get((owner, wu.app_name, task.platform, task.version_num, task.plan_class))
+        if task.version_num:
+            return links.versions.get((owner, wu.app_name, task.version_num, task.plan_class))
+        return links.versions.get((owner, wu.app_name, wu.version_num))
 
-    def lookup_app_of(self, item: Result | Workunit | AppVersion) -> App | None:
-        """The application of a task, workunit or app version, or ``None``."""
-        if isinstance(item, Result):
-            wu = self.lookup_workunit(item.wu_name, item.project_url)
-            return None if wu is None else self.lookup_app(wu.app_name, item.project_url)
-        return self.lookup_app(item.app_name)
+    def results_of(self, project: Project | str) -> tuple[Result, ...]:
+        """The tasks that belong to a project, in the reply's order.
 
-    # -- helpers -------------------------------------------------------------
-
-    def _projects_using(self, urls: Iterable[str]) -> list[str]:
-        """The master URLs among ``urls``, once each, in the order of the projects."""
-        wanted = set(urls)
-        return [p.master_url for p in self.project if p.master_url in wanted]
-
-    def _projects_using_app(self, name: str) -> list[str]:
-        wus = {wu.name for wu in self.workunit if wu.app_name == name}
-        return self._projects_using(r.project_url for r in self.result if r.wu_name in wus)
-
-    @staticmethod
-    def _pick(found: Sequence[_T], users: Sequence[str], project_url: str | None) -> _T | None:
-        """Of same-named items in reply order, the one of ``project_url``.
-
-        The reply lists each project's items after the project, projects in
-        order; so when as many projects use the name as there are items, the
-        n-th item is the n-th such project's, and ``project_url`` has none if it
-        is not among them. Otherwise (an item no task uses) the first item.
+        Args:
+            project: one of this state's projects, or a master URL (then the first project with it).
         """
-        if not found:
-            return None
-        if project_url is None:
-            return found[0]
-        if len(users) == len(found):
-            # every item is accounted for: none belongs to a project not using the name
-            return found[users.index(project_url)] if project_url in users else None
-        return found[0]
+        links = self._links
+        return links.results_by_project.get(links.project_index(self, project), ())
+
+
+class _Links:
+    """The owners and look-up tables of one :class:`CcState`, built once (see its docstring)."""
+
+    __slots__ = ("apps", "owners", "project_by_url", "results_by_name", "results_by_project", "versions", "workunits")
+
+    def __init__(self, state: CcState) -> None:
+        projects = state.projects
+        marks: tuple[dict[str, int], ...] | None = state.__dict__.get(OWNER_MARKS)
+        #: id(item) -> index of its project, -1 for none
+        self.owners: dict[int, int] = {id(p): k for k, p in enumerate(projects)}
+        self.project_by_url: dict[str, int] = {}
+        for k, p in enumerate(projects):
+            self.project_by_url.setdefault(p.master_url, k)
+        owner_lists = []
+        for name, items in (
+            ("apps", state.apps),
+            ("app_versions", state.app_versions),
+            ("workunits", state.workunits),
+            ("results", state.results),
+        ):
+            starts = [0] * len(projects) if marks is None else [min(m.get(name, 0), len(items)) for m in marks]
+            owners = _owner_indexes(starts, len(items))
+            self.owners.update(zip(map(id, items), owners))
+            owner_lists.append(owners)
+        app_owners, version_owners, wu_owners, result_owners = owner_lists
+        self.apps: dict[tuple[int, str], App] = {}
+        for k, app in zip(app_owners, state.apps):
+            if k >= 0:
+                self.apps.setdefault((k, app.name), app)
+        apps = self.apps
+        self.versions: dict[tuple[Any, ...], AppVersion] = {}
+        setdefault = self.versions.setdefault
+        for k, av in zip(version_owners, state.app_versions):
+            if (k, av.app_name) in apps:
+                setdefault((k, av.app_name, av.platform, av.version_num, av.plan_class), av)
+                setdefault((k, av.app_name, av.version_num, av.plan_class), av)
+                setdefault((k, av.app_name, av.version_num), av)
+        self.workunits: dict[tuple[int, str], Workunit] = {}
+        for k, wu in zip(wu_owners, state.workunits):
+            if (k, wu.app_name) in apps:
+                self.workunits.setdefault((k, wu.name), wu)
+        self.results_by_name: dict[tuple[int, str], Result] = {}
+        by_project: dict[int, list[Result]] = {}
+        for k, r in zip(result_owners, state.results):
+            self.results_by_name.setdefault((k, r.name), r)
+            by_project.setdefault(k, []).append(r)
+        self.results_by_project = {k: tuple(rs) for k, rs in by_project.items() if k >= 0}
+
+    def owner_of(self, item: object) -> int:
+        """The index of the project ``item`` belongs to, -1 for none."""
+        found = self.owners.get(id(item))
+        if found is None:
+            raise ValueError(f"not an item of this state: {item!r:.80}")
+        return found
+
+    def project_index(self, state: CcState, project: Project | str) -> int:
+        """The index of a project of ``state`` (the object itself, or the first with that URL), -1 for none."""
+        if not isinstance(project, str):
+            index = self.owners.get(id(project))
+            if index is not None and state.projects[index] is project:
+                return index
+            project = project.master_url
+        return self.project_by_url.get(project, -1)
+
+
+def _owner_indexes(starts: list[int], n: int) -> list[int]:
+    """For ``n`` items where project ``k``'s start at item ``starts[k]``: each item's project, -1 before the first."""
+    out = [-1] * (starts[0] if starts else n)
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else n
+        out.extend([k] * (end - start))
+    return out
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -213,6 +261,6 @@ class SimpleGuiInfo:
     xml_tag: ClassVar[str] = "simple_gui_info"
 
     #: The attached projects.
-    project: tuple[Project, ...] = ()
+    projects: tuple[Project, ...] = xml_field(tag="project", default=())
     #: The tasks that have a process slot.
-    result: tuple[Result, ...] = ()
+    results: tuple[Result, ...] = xml_field(tag="result", default=())

@@ -12,6 +12,8 @@ from typing import ClassVar
 
 import attrs
 
+from ..._xml import xml_field
+
 __all__ = [
     "DailyStatistics",
     "DailyXfer",
@@ -134,7 +136,7 @@ class DiskUsage:
     xml_tag: ClassVar[str] = "disk_usage_summary"
 
     #: Usage of each attached project.
-    project: tuple[ProjectDiskUsage, ...] = ()
+    projects: tuple[ProjectDiskUsage, ...] = xml_field(tag="project", default=())
     #: Size of the disk holding the data directory, bytes.
     d_total: float = 0.0
     #: Free space on it, bytes.
@@ -166,4 +168,4 @@ class DailyXferHistory:
     xml_tag: ClassVar[str] = "daily_xfers"
 
     #: One entry per day with transfers, newest first as the client sends them.
-    dx: tuple[DailyXfer, ...] = ()
+    daily_xfers: tuple[DailyXfer, ...] = xml_field(tag="dx", default=())

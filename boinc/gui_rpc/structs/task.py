@@ -37,7 +37,7 @@ class App:
     """An application of a project: ``<app>`` (C++ ``APP``).
 
     In ``get_state`` it belongs to the ``<project>`` before it; see
-    :meth:`CcState.lookup_app <boinc.gui_rpc.structs.CcState.lookup_app>`.
+    :meth:`CcState.project_of <boinc.gui_rpc.structs.CcState.project_of>`.
     """
 
     #: Short name, the key workunits and app versions refer to.
@@ -103,13 +103,13 @@ class AppVersion:
     #: Prefix of the app's file names.
     file_prefix: str = ""
     #: The app version's files.
-    file_ref: tuple[FileRef, ...] = ()
+    file_refs: tuple[FileRef, ...] = xml_field(tag="file_ref", default=())
     #: CPUs used on average.
     avg_ncpus: float = 0.0
     #: Estimated speed, FLOPS.
     flops: float = 0.0
     #: GPU usage (see :class:`AppVersionCoproc`).
-    coproc: tuple[AppVersionCoproc, ...] = ()
+    coprocs: tuple[AppVersionCoproc, ...] = xml_field(tag="coproc", default=())
     #: GPU memory needed, bytes.
     gpu_ram: float = 0.0
     #: Never throttled (flag).
@@ -122,7 +122,7 @@ class AppVersion:
     @property
     def exec_filename(self) -> str:
         """The executable's file name (C++ ``exec_filename``), the ``main_program`` file's; empty if none."""
-        for ref in self.file_ref:
+        for ref in self.file_refs:
             if ref.main_program:
                 return ref.file_name
         return ""
@@ -151,7 +151,8 @@ class Workunit:
     """A workunit (job): ``<workunit>`` (C++ ``WORKUNIT``).
 
     In ``get_state`` it belongs to the ``<project>`` before it; see
-    :meth:`CcState.lookup_workunit <boinc.gui_rpc.structs.CcState.lookup_workunit>`.
+    :meth:`CcState.project_of <boinc.gui_rpc.structs.CcState.project_of>` and
+    :meth:`CcState.workunit_of <boinc.gui_rpc.structs.CcState.workunit_of>`.
     """
 
     #: Name, the key tasks refer to.
@@ -171,7 +172,7 @@ class Workunit:
     #: Command-line arguments (trimmed; may span lines).
     command_line: str = ""
     #: Input files.
-    file_ref: tuple[FileRef, ...] = ()
+    file_refs: tuple[FileRef, ...] = xml_field(tag="file_ref", default=())
     #: Sub-application name (8.2.5+).
     sub_appname: str = ""
     #: CPUs used on average, if the workunit sets its own resource usage (8.2.5+; else 0).
@@ -179,7 +180,7 @@ class Workunit:
     #: Estimated speed, FLOPS, if set per workunit (8.2.5+).
     flops: float = 0.0
     #: GPU usage, if set per workunit (8.2.5+).
-    coproc: tuple[AppVersionCoproc, ...] = ()
+    coprocs: tuple[AppVersionCoproc, ...] = xml_field(tag="coproc", default=())
     #: GPU memory needed, bytes, if set per workunit (8.2.5+).
     gpu_ram: float = 0.0
     #: Keywords of the job.
@@ -328,7 +329,7 @@ class Results:
     xml_tag: ClassVar[str] = "results"
 
     #: The tasks, in the client's order (by received time).
-    result: tuple[Result, ...] = ()
+    results: tuple[Result, ...] = xml_field(tag="result", default=())
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -365,7 +366,7 @@ class OldResults:
     xml_tag: ClassVar[str] = "old_results"
 
     #: The tasks reported within the last hour.
-    old_result: tuple[OldResult, ...] = ()
+    old_results: tuple[OldResult, ...] = xml_field(tag="old_result", default=())
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -383,4 +384,4 @@ class ScreensaverTasks:
     #: Why computing is suspended (NOT_SUSPENDED — it is not).
     suspend_reason: SuspendReason = SuspendReason.NOT_SUSPENDED
     #: The tasks scheduled to run.
-    result: tuple[Result, ...] = ()
+    results: tuple[Result, ...] = xml_field(tag="result", default=())

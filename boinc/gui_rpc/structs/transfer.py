@@ -10,6 +10,8 @@ from typing import ClassVar
 
 import attrs
 
+from ..._xml import xml_field
+
 __all__ = ["FileTransfer", "FileTransfers", "FileXfer", "PersistentFileXfer"]
 
 
@@ -93,4 +95,4 @@ class FileTransfers:
     xml_tag: ClassVar[str] = "file_transfers"
 
     #: The transfers.
-    file_transfer: tuple[FileTransfer, ...] = ()
+    file_transfers: tuple[FileTransfer, ...] = xml_field(tag="file_transfer", default=())

@@ -312,7 +312,7 @@ def test_cc_config_read_modify_write() -> None:
     changed = attrs.evolve(
         cfg,
         log_flags=attrs.evolve(cfg.log_flags, cpu_sched=True, task=False),
-        options=attrs.evolve(cfg.options, ncpus=2, exclusive_app=("game.exe", "a&b.exe")),
+        options=attrs.evolve(cfg.options, ncpus=2, exclusive_apps=("game.exe", "a&b.exe")),
     )
     xml = encode(changed, "cc_config")
     assert decode(CcConfig, xml, "cc_config") == changed
@@ -381,16 +381,16 @@ def test_cc_config_dialect_every_kind_of_option() -> None:
         options=CcConfigOptions(
             no_gpus=True,
             report_results_immediately=False,
-            alt_platform=("i686-pc-linux-gnu",),
-            exclusive_app=("a.exe", "b.exe"),
-            ignore_cuda_dev=(1,),
-            ignore_nvidia_dev=(0,),
+            alt_platforms=("i686-pc-linux-gnu",),
+            exclusive_apps=("a.exe", "b.exe"),
+            ignore_cuda_devs=(1,),
+            ignore_nvidia_devs=(0,),
             process_priority=ConfigPriority.HIGH,
             process_priority_special=ConfigPriority(9),
             rec_half_life_days=2.5,
             force_auth="ntlm",
-            coproc=(CoprocConfig(type="miner_asic", count=2, peak_flops=1e12, device_nums="0 1", non_gpu=True),),
-            exclude_gpu=(ExcludeGpu(url="http://example.org/", device_num=1, app="ap"),),
+            coprocs=(CoprocConfig(type="miner_asic", count=2, peak_flops=1e12, device_nums="0 1", non_gpu=True),),
+            exclude_gpus=(ExcludeGpu(url="http://example.org/", device_num=1, app="ap"),),
             proxy_info=ProxyInfo(http_server_name="proxy.lan", http_server_port=3128),
             dont_use_docker=True,
             max_overdue_days=7.0,
@@ -419,7 +419,7 @@ def test_cc_config_get_fills_in_the_clients_defaults() -> None:
     assert opts.get("max_file_xfers") == 8
     assert opts.get("force_auth") == "default"
     assert opts.get("process_priority") is ConfigPriority.UNSPECIFIED
-    assert opts.get("exclusive_app") == ()
+    assert opts.get("exclusive_apps") == ()
     assert opts.get("proxy_info") is None
     with pytest.raises(AttributeError):
         opts.get("get")
@@ -480,12 +480,12 @@ def test_proxy_windows_autodetect_quirk() -> None:
 def test_app_config_fixtures() -> None:
     raw = both(AppConfigs, (RICH / "get_app_config_alpha.xml").read_text("utf-8"), "app_config")
     assert raw == AppConfigs(
-        app=(AppConfig(name="alpha_sim", max_concurrent=1, report_results_immediately=True),),
+        apps=(AppConfig(name="alpha_sim", max_concurrent=1, report_results_immediately=True),),
         project_max_concurrent=2,
     )
     rewritten = both(AppConfigs, (RICH / "get_app_config_alpha_after_set.xml").read_text("utf-8"), "app_config")
     assert rewritten == AppConfigs(
-        app=(AppConfig(name="alpha_sim", max_concurrent=2, gpu_versions=GpuVersions()),),
+        apps=(AppConfig(name="alpha_sim", max_concurrent=2, gpu_versions=GpuVersions()),),
     )
     for name in ("rich_50/get_app_config_beta_none.xml", "get_app_config_no_project.xml"):
         with pytest.raises(ReplyParseError):
@@ -494,11 +494,11 @@ def test_app_config_fixtures() -> None:
 
 def test_app_config_read_modify_write() -> None:
     cfg = decode(AppConfigs, (RICH / "get_app_config_alpha.xml").read_text("utf-8"), "app_config")
-    app = attrs.evolve(cfg.app[0], max_concurrent=3, gpu_versions=GpuVersions(gpu_usage=0.5, cpu_usage=1.0))
+    app = attrs.evolve(cfg.apps[0], max_concurrent=3, gpu_versions=GpuVersions(gpu_usage=0.5, cpu_usage=1.0))
     changed = attrs.evolve(
         cfg,
-        app=(app,),
-        app_version=(AppVersionConfig(app_name="alpha_sim", plan_class="cuda", cmdline="--x 1", avg_ncpus=2.0),),
+        apps=(app,),
+        app_versions=(AppVersionConfig(app_name="alpha_sim", plan_class="cuda", cmdline="--x 1", avg_ncpus=2.0),),
     )
     xml = encode(changed, "app_config")
     assert xml == (

@@ -175,16 +175,16 @@ def state() -> s.CcState:
 
 
 def test_state_counts_and_client(state: s.CcState) -> None:
-    assert [p.master_url for p in state.project] == [
+    assert [p.master_url for p in state.projects] == [
         "http://127.0.0.1:9/alpha/",
         "http://127.0.0.1:9/beta/",
         "http://127.0.0.1:9/gamma/",
     ]
-    assert [p.project_name for p in state.project] == ["Alpha@Lab", "Beta Lab", "Gamma Project"]
-    assert (len(state.app), len(state.app_version), len(state.workunit), len(state.result)) == (5, 7, 44, 44)
+    assert [p.project_name for p in state.projects] == ["Alpha@Lab", "Beta Lab", "Gamma Project"]
+    assert (len(state.apps), len(state.app_versions), len(state.workunits), len(state.results)) == (5, 7, 44, 44)
     assert state.core_client_version == (7, 20, 5)
     assert state.platform_name == "x86_64-pc-linux-gnu"
-    assert state.platform == ("x86_64-pc-linux-gnu",)
+    assert state.platforms == ("x86_64-pc-linux-gnu",)
     assert state.executing_as_daemon is False
     assert not state.have_cuda and not state.have_ati
     assert state.host_venue == ""
@@ -199,7 +199,7 @@ def test_state_counts_and_client(state: s.CcState) -> None:
 
 def test_state_task_states_and_flags(state: s.CcState) -> None:
     by_state: dict[ResultState, int] = {}
-    for r in state.result:
+    for r in state.results:
         by_state[r.state] = by_state.get(r.state, 0) + 1
         assert r.state is ResultState(int(r.state))  # a member, not a plain int
     assert by_state == {
@@ -208,19 +208,19 @@ def test_state_task_states_and_flags(state: s.CcState) -> None:
         ResultState.COMPUTE_ERROR: 5,
         ResultState.FILES_UPLOADED: 8,
     }
-    assert sum(r.ready_to_report for r in state.result) == 13
-    assert sum(r.coproc_missing for r in state.result) == 4
-    assert [r.name for r in state.result if r.suspended_via_gui] == [
+    assert sum(r.ready_to_report for r in state.results) == 13
+    assert sum(r.coproc_missing for r in state.results) == 4
+    assert [r.name for r in state.results if r.suspended_via_gui] == [
         "alpha_cuda_000008_67068_2",
         "gamma_mt_000008_14437_3",
     ]
-    assert sum(r.project_suspended_via_gui for r in state.result) == 14
-    assert sum(r.is_active for r in state.result) == 3
-    assert {r.project_url for r in state.result} == {p.master_url for p in state.project}
+    assert sum(r.project_suspended_via_gui for r in state.results) == 14
+    assert sum(r.is_active for r in state.results) == 3
+    assert {r.project_url for r in state.results} == {p.master_url for p in state.projects}
 
 
 def test_state_first_tasks_exactly(state: s.CcState) -> None:
-    first, second, third = state.result[:3]
+    first, second, third = state.results[:3]
     assert first == s.Result(
         name="alpha_sim_000012_33917_1",
         wu_name="alpha_sim_000012_33917",
@@ -259,7 +259,7 @@ def test_state_first_tasks_exactly(state: s.CcState) -> None:
 
 
 def test_state_project_fields(state: s.CcState) -> None:
-    alpha = state.project[0]
+    alpha = state.projects[0]
     # xml-escaped by the client: &amp; &lt; and UTF-8 as byte entities
     assert alpha.user_name == "lab & user <1>"
     assert alpha.team_name == "Team Ünïcode"
@@ -269,8 +269,8 @@ def test_state_project_fields(state: s.CcState) -> None:
     assert alpha.njobs_success == 3748 and alpha.njobs_error == 17
     assert alpha.sched_rpc_pending is RpcReason.NONE
     assert alpha.sched_priority == -2.375052
-    assert alpha.rsc_backoff_time == (s.RscValue(name="CPU", value=0.0),)
-    assert alpha.rsc_backoff_interval == (s.RscValue(name="CPU", value=0.0),)
+    assert alpha.rsc_backoff_times == (s.RscValue(name="CPU", value=0.0),)
+    assert alpha.rsc_backoff_intervals == (s.RscValue(name="CPU", value=0.0),)
     assert alpha.gui_urls == (
         s.GuiUrl(
             name="Your account",
@@ -280,77 +280,161 @@ def test_state_project_fields(state: s.CcState) -> None:
     )
     assert alpha.project_dir == "/tmp/boinclab/rich50/projects/127.0.0.1_9_alpha"
     assert alpha.ams_resource_share_new == -1.0  # not sent
-    assert [p.dont_request_more_work for p in state.project] == [False, True, False]
-    assert [p.suspended_via_gui for p in state.project] == [False, False, True]
-    assert not any(p.detach_when_done or p.ended or p.attached_via_acct_mgr for p in state.project)
+    assert [p.dont_request_more_work for p in state.projects] == [False, True, False]
+    assert [p.suspended_via_gui for p in state.projects] == [False, False, True]
+    assert not any(p.detach_when_done or p.ended or p.attached_via_acct_mgr for p in state.projects)
 
 
 def test_state_apps_versions_workunits(state: s.CcState) -> None:
-    assert state.app[0] == s.App(name="alpha_sim", user_friendly_name="Alpha Simulation", non_cpu_intensive=False)
-    cuda = state.app_version[2]
+    assert state.apps[0] == s.App(name="alpha_sim", user_friendly_name="Alpha Simulation", non_cpu_intensive=False)
+    cuda = state.app_versions[2]
     assert (cuda.app_name, cuda.version_num, cuda.plan_class) == ("alpha_cuda", 300, "cuda118")
     assert cuda.avg_ncpus == 0.2 and cuda.flops == 700000000.0 and cuda.gpu_ram == 1073741824.0
-    assert cuda.coproc == (s.AppVersionCoproc(type="NVIDIA", count=1.0),)
-    assert cuda.coproc[0].proc_type == 1
+    assert cuda.coprocs == (s.AppVersionCoproc(type="NVIDIA", count=1.0),)
+    assert cuda.coprocs[0].proc_type == 1
     assert cuda.dont_throttle and not cuda.is_wrapper
     assert cuda.exec_filename == "alpha_cuda_3.00_x86_64-pc-linux-gnu__cuda118"
-    assert cuda.file_ref[0].main_program
-    wu = state.workunit[0]
+    assert cuda.file_refs[0].main_program
+    wu = state.workunits[0]
     assert wu.name == "alpha_sim_000000_77483"
     assert wu.command_line == "--seed 0 --mode fast"
     assert wu.rsc_fpops_est == 63990279671850.148438
-    assert wu.file_ref == (s.FileRef(file_name="alpha_sim_000000_77483.in", open_name="in.dat"),)
+    assert wu.file_refs == (s.FileRef(file_name="alpha_sim_000000_77483.in", open_name="in.dat"),)
 
 
-def test_state_joins(state: s.CcState) -> None:
-    for r in state.result:
-        project = state.lookup_project(r.project_url)
+def test_state_links(state: s.CcState) -> None:
+    for r in state.results:
+        project = state.project_of(r)
         assert project is not None and project.master_url == r.project_url
-        wu = state.lookup_workunit(r.wu_name, r.project_url)
-        assert wu is not None and wu.name == r.wu_name
-        av = state.lookup_app_version(r)
-        assert av is not None
+        assert state.lookup_project(r.project_url) is project
+        wu = state.workunit_of(r)
+        assert wu is not None and wu.name == r.wu_name and state.project_of(wu) is project
+        av = state.app_version_of(r)
+        assert av is not None and state.project_of(av) is project
         assert (av.app_name, av.version_num, av.platform, av.plan_class) == (
             wu.app_name,
             r.version_num,
             r.platform,
             r.plan_class,
         )
-        app = state.lookup_app_of(r)
-        assert app is not None and app.name == wu.app_name
+        app = state.app_of(wu)
+        assert app is not None and app.name == wu.app_name and state.app_of(av) is app
+        assert state.project_of(app) is project
+        assert state.lookup_result(project, r.name) is r
         assert state.lookup_result(r.project_url, r.name) is r
-    counts = {p.master_url: len(state.results_of(p)) for p in state.project}
+        assert r in state.results_of(project)
+    counts = {p.master_url: len(state.results_of(p)) for p in state.projects}
     assert sum(counts.values()) == 44 and all(counts.values())
     assert state.results_of("http://127.0.0.1:9/nope/") == ()
     assert state.lookup_project("http://127.0.0.1:9/nope/") is None
-    assert state.lookup_app("alpha_sim", "http://127.0.0.1:9/alpha/") is state.app[0]
-    assert state.lookup_app("alpha_sim", "http://127.0.0.1:9/beta/") is None
-    assert state.lookup_app("no_such_app") is None
+    assert state.lookup_result("http://127.0.0.1:9/nope/", state.results[0].name) is None
+    with pytest.raises(ValueError, match="not an item of this state"):
+        state.project_of(attrs.evolve(state.results[0]))
 
 
-def test_joins_tell_same_named_items_apart_by_order() -> None:
-    a, b = "http://a/", "http://b/"
-    state = s.CcState(
-        project=(s.Project(master_url=a), s.Project(master_url=b)),
-        app=(s.App(name="sim", user_friendly_name="A sim"), s.App(name="sim", user_friendly_name="B sim")),
-        app_version=(
-            s.AppVersion(app_name="sim", version_num=1, platform="p"),
-            s.AppVersion(app_name="sim", version_num=1, platform="p"),
-        ),
-        workunit=(s.Workunit(name="wu", app_name="sim"), s.Workunit(name="wu", app_name="sim", version_num=2)),
-        result=(
-            s.Result(name="r", wu_name="wu", project_url=a, platform="p", version_num=1),
-            s.Result(name="r", wu_name="wu", project_url=b, platform="p", version_num=1),
-        ),
+#: two projects with the same app, app version, workunit and task names; an app before any project
+_SAME_NAMES = """<client_state>
+<app>
+    <name>orphan</name>
+</app>
+<project>
+    <master_url>http://a/</master_url>
+</project>
+<app>
+    <name>sim</name>
+    <user_friendly_name>A sim</user_friendly_name>
+</app>
+<app_version>
+    <app_name>sim</app_name>
+    <version_num>1</version_num>
+    <platform>p</platform>
+</app_version>
+<workunit>
+    <name>wu</name>
+    <app_name>sim</app_name>
+</workunit>
+<workunit>
+    <name>lost</name>
+    <app_name>none</app_name>
+</workunit>
+<result>
+    <name>r</name>
+    <wu_name>wu</wu_name>
+    <project_url>http://a/</project_url>
+    <platform>p</platform>
+    <version_num>1</version_num>
+</result>
+<project>
+    <master_url>http://b/</master_url>
+</project>
+<app>
+    <name>sim</name>
+    <user_friendly_name>B sim</user_friendly_name>
+</app>
+<app_version>
+    <app_name>sim</app_name>
+    <version_num>1</version_num>
+    <platform>p</platform>
+</app_version>
+<workunit>
+    <name>wu</name>
+    <app_name>sim</app_name>
+    <version_num>2</version_num>
+</workunit>
+<result>
+    <name>r</name>
+    <wu_name>wu</wu_name>
+    <project_url>http://b/</project_url>
+    <version_num>1</version_num>
+</result>
+<result>
+    <name>r2</name>
+    <wu_name>wu</wu_name>
+    <project_url>http://b/</project_url>
+    <version_num>3</version_num>
+</result>
+</client_state>
+"""
+
+
+@pytest.mark.parametrize("read", [decode, decode_slow])
+def test_links_follow_the_reply_order(read: Any) -> None:
+    state: s.CcState = read(s.CcState, _SAME_NAMES, "client_state")
+    a, b = state.projects
+    orphan, sim_a, sim_b = state.apps
+    av_a, av_b = state.app_versions
+    wu_a, lost, wu_b = state.workunits
+    r_a, r_b, r2 = state.results
+    assert state.project_of(orphan) is None
+    assert [state.project_of(x) for x in (sim_a, av_a, wu_a, lost, r_a)] == [a] * 5
+    assert [state.project_of(x) for x in (sim_b, av_b, wu_b, r_b, r2)] == [b] * 5
+    assert (state.app_of(wu_a), state.app_of(wu_b), state.app_of(av_b), state.app_of(lost)) == (
+        sim_a,
+        sim_b,
+        sim_b,
+        None,
     )
-    assert state.lookup_app("sim", b) is state.app[1]
-    assert state.lookup_app("sim", a) is state.app[0]
-    assert state.lookup_app("sim") is state.app[0]
-    assert state.lookup_workunit("wu", b) is state.workunit[1]
-    assert state.lookup_app_version(state.result[1]) is state.app_version[1]
-    assert state.lookup_app_version(state.result[0]) is state.app_version[0]
-    assert state.lookup_result(b, "r") is state.result[1]
-    assert state.lookup_app_of(state.result[1]) is state.app[1]
+    assert state.workunit_of(r_a) is wu_a and state.workunit_of(r_b) is wu_b
+    assert state.app_version_of(r_a) is av_a and state.app_version_of(r_b) is av_b
+    assert state.app_version_of(r2) is None  # no version 3: the C++ drops the task
+    assert state.results_of(a) == (r_a,) and state.results_of("http://b/") == (r_b, r2)
+    assert state.lookup_result(b, "r") is r_b
+    # the links are built once, and a copy is made without them (they hold object ids)
+    assert state._links is state._links
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(state))
+    assert copy == state and copy.project_of(copy.results[0]) is copy.projects[0]
+    assert copy.app_version_of(copy.results[1]) is copy.app_versions[1]
+
+
+def test_a_state_made_in_python_has_its_items_follow_all_projects() -> None:
+    a, b = s.Project(master_url="http://a/"), s.Project(master_url="http://b/")
+    app, wu = s.App(name="sim"), s.Workunit(name="wu", app_name="sim")
+    task = s.Result(name="r", wu_name="wu", project_url="http://a/")
+    state = s.CcState(projects=(a, b), apps=(app,), workunits=(wu,), results=(task,))
+    assert state.project_of(task) is b and state.workunit_of(task) is wu and state.app_of(wu) is app
+    assert s.CcState(apps=(app,)).project_of(app) is None
 
 
 def test_host_info() -> None:
@@ -365,26 +449,26 @@ def test_host_info() -> None:
     assert host.os_version == "Debian GNU/Linux 12 (bookworm) [6.18.44-fc-v669|libc 2.36]"
     assert host.n_usable_coprocs == 0 and host.wsl_available is False and host.wsl is None
     assert host.coprocs == s.Coprocs()
-    assert host.opencl_cpu_prop == ()
+    assert host.opencl_cpu_props == ()
 
 
 def test_results_replies() -> None:
     every = load(s.Results, "rich_50/get_results_active_only_0.xml")
     active = load(s.Results, "rich_50/get_results_active_only_1.xml")
-    assert len(every.result) == 44 and len(active.result) == 3
-    assert all(r.is_active for r in active.result)
-    assert {r.name for r in active.result} <= {r.name for r in every.result}
-    slots = sorted(r.active_task.slot for r in active.result)
+    assert len(every.results) == 44 and len(active.results) == 3
+    assert all(r.is_active for r in active.results)
+    assert {r.name for r in active.results} <= {r.name for r in every.results}
+    slots = sorted(r.active_task.slot for r in active.results)
     assert slots == [0, 1, 2]
     assert load(s.Results, "get_results_no_arg.xml") == s.Results()
     info = load(s.SimpleGuiInfo, "rich_50/get_simple_gui_info.xml")
-    assert len(info.project) == 3 and len(info.result) == 3
+    assert len(info.projects) == 3 and len(info.results) == 3
 
 
 def test_screensaver_tasks_old_tag() -> None:
     tasks = load(s.ScreensaverTasks, "rich_50/get_screensaver_tasks.xml", s.ScreensaverTasks.xml_tag_old)
     assert tasks.suspend_reason is SuspendReason.USER_REQ
-    assert tasks.result == ()
+    assert tasks.results == ()
 
 
 def test_cc_status() -> None:
@@ -403,9 +487,9 @@ def test_cc_status() -> None:
 
 def test_messages() -> None:
     msgs = load(s.Messages, "rich_50/get_messages_seqno_0.xml")
-    assert len(msgs.msg) == 47
-    assert [m.seqno for m in msgs.msg] == list(range(1, 48))
-    first = msgs.msg[0]
+    assert len(msgs.messages) == 47
+    assert [m.seqno for m in msgs.messages] == list(range(1, 48))
+    first = msgs.messages[0]
     assert first == s.Message(
         project="",
         pri=MsgPriority.INFO,
@@ -414,13 +498,13 @@ def test_messages() -> None:
         time=1795315786,
     )
     later = load(s.Messages, "get_messages_seqno_5.xml")
-    assert later.msg[0].seqno == 6
+    assert later.messages[0].seqno == 6
 
 
 def test_notices() -> None:
     notices = load(s.Notices, "rich_50/get_notices_seqno_0.xml")
-    assert len(notices.notice) == 12 and not notices.refresh
-    first = notices.notice[0]
+    assert len(notices.notices) == 12 and not notices.refresh
+    first = notices.notices[0]
     assert first.title == "Alpha@Lab news #3"
     # CDATA: raw, trimmed, the entity kept as written
     assert first.description == (
@@ -430,7 +514,7 @@ def test_notices() -> None:
     assert (first.create_time, first.arrival_time) == (1795052986.230920, 1795056586.230920)
     assert first.is_private is False and first.category == "news" and first.seqno == 1
     newer = load(s.Notices, "rich_50/get_notices_seqno_10.xml")
-    assert [n.seqno for n in newer.notice] == [11, 12]
+    assert [n.seqno for n in newer.notices] == [11, 12]
     assert load(s.Notices, "get_notices_seqno_0.xml") == s.Notices()
 
 
@@ -443,7 +527,8 @@ def test_notices_reset_marker() -> None:
     )
     notices = decode(s.Notices, text, "notices")
     assert notices.refresh
-    assert [n.seqno for n in notices.notices] == [3]
+    assert [n.seqno for n in notices.without_marker] == [3]
+    assert [n.seqno for n in notices.notices] == [-1, 3]
 
 
 def test_statistics_and_transfer_history() -> None:
@@ -463,27 +548,27 @@ def test_statistics_and_transfer_history() -> None:
         host_expavg_credit=329.0,
     )
     history = load(s.DailyXferHistory, "rich_50/get_daily_xfer_history.xml")
-    assert history.dx[0] == s.DailyXfer(when=20779, up=1000000.0, down=5000000.0)
-    assert [d.when for d in history.dx] == [20779, 20778, 20777, 20776, 20775]
-    assert load(s.DailyXferHistory, "get_daily_xfer_history.xml").dx == ()
+    assert history.daily_xfers[0] == s.DailyXfer(when=20779, up=1000000.0, down=5000000.0)
+    assert [d.when for d in history.daily_xfers] == [20779, 20778, 20777, 20776, 20775]
+    assert load(s.DailyXferHistory, "get_daily_xfer_history.xml").daily_xfers == ()
 
 
 def test_disk_usage() -> None:
     usage = load(s.DiskUsage, "rich_50/get_disk_usage.xml")
-    assert usage.project == (
+    assert usage.projects == (
         s.ProjectDiskUsage(master_url="http://127.0.0.1:9/alpha/", disk_usage=86016.0),
         s.ProjectDiskUsage(master_url="http://127.0.0.1:9/beta/", disk_usage=86016.0),
         s.ProjectDiskUsage(master_url="http://127.0.0.1:9/gamma/", disk_usage=73728.0),
     )
     assert usage.d_boinc == 294912.0 and usage.d_allowed == 21474836480.0
     fresh = load(s.DiskUsage, "get_disk_usage.xml")
-    assert fresh.project == () and math.isclose(fresh.d_allowed, 83405515161.600006)
+    assert fresh.projects == () and math.isclose(fresh.d_allowed, 83405515161.600006)
 
 
 def test_old_results_and_file_transfers() -> None:
     old = load(s.OldResults, "rich_50/get_old_results.xml")
-    assert len(old.old_result) == 6
-    assert old.old_result[0] == s.OldResult(
+    assert len(old.old_results) == 6
+    assert old.old_results[0] == s.OldResult(
         project_url="http://127.0.0.1:9/alpha/",
         result_name="alpha_cuda_000002_86069_2",
         app_name="alpha_cuda",
@@ -493,27 +578,27 @@ def test_old_results_and_file_transfers() -> None:
         completed_time=1795315135.723066,
         create_time=1795315786.593715,
     )
-    assert old.old_result[0].name == "alpha_cuda_000002_86069_2"
+    assert old.old_results[0].name == "alpha_cuda_000002_86069_2"
     transfers = load(s.FileTransfers, "rich_50/get_file_transfers.xml")
-    assert len(transfers.file_transfer) == 4
-    upload = transfers.file_transfer[0]
+    assert len(transfers.file_transfers) == 4
+    upload = transfers.file_transfers[0]
     assert upload.name == "alpha_sim_000015_94518_0_r0" and upload.project_name == "Alpha@Lab"
     assert upload.status == 1 and upload.nbytes == 614.0 and upload.max_nbytes == 1e7
     assert upload.is_upload and not upload.xfer_active and upload.file_xfer is None
     assert upload.persistent_file_xfer is not None
     assert upload.persistent_file_xfer.first_request_time == 1795315786.593715
-    assert not transfers.file_transfer[1].is_upload
+    assert not transfers.file_transfers[1].is_upload
 
 
 def test_all_projects_list() -> None:
     listing = load(s.AllProjectsList, "rich_50/get_all_projects_list.xml")
-    assert [p.name for p in listing.project] == ["Alpha@Lab", "Beta Lab", "Gamma Project"]
-    alpha = listing.project[0]
+    assert [p.name for p in listing.projects] == ["Alpha@Lab", "Beta Lab", "Gamma Project"]
+    alpha = listing.projects[0]
     assert alpha.id == 0 and alpha.url == "http://127.0.0.1:9/alpha/"
     assert alpha.description == "Synthetic project alpha"  # CDATA
     assert alpha.platforms == ("x86_64-pc-linux-gnu",)
     assert alpha.summary == "Synthetic" and alpha.home == "Loopback"
-    assert listing.account_manager == (
+    assert listing.account_managers == (
         s.AccountManagerEntry(
             name="Lab AM", url="http://127.0.0.1:9/am/", description="Synthetic", image="http://127.0.0.1:9/am/logo.png"
         ),
