@@ -560,7 +560,11 @@ class Ops:
             yield Sleep(deadline.cap(delay, f"wait_batch {batch_id}"))
 
     def collect(
-        self, batch_id: int, dest: Path, skip: frozenset[str] | set[str]
+        self,
+        batch_id: int,
+        dest: Path,
+        skip: frozenset[str] | set[str],
+        progress: Callable[[BatchCounts], object] | None = None,
     ) -> Flow[tuple[Batch, list[JobResult]]]:
         """One poll: the batch, and its jobs that ended and are not in ``skip``, outputs downloaded.
 
@@ -568,6 +572,8 @@ class Ops:
         is left out (the next poll tries again).
         """
         batch = yield from self.query_batch(batch_id, None, False, True)
+        if progress is not None:
+            progress(BatchCounts.of(batch.jobs))
         out: list[JobResult] = []
         for job in batch.jobs:
             name = job.name or str(job.id)

@@ -241,9 +241,16 @@ class AsyncBoincServer:
         """See :meth:`BoincServer.wait_batch`."""
         return await self._run(self._ops.wait_batch(batch_id, poll_interval, max_poll_interval, timeout, progress))
 
-    async def collect_completed(self, batch_id: int, dest: _PathLike, *, skip: Sequence[str] = ()) -> list[JobResult]:
+    async def collect_completed(
+        self,
+        batch_id: int,
+        dest: _PathLike,
+        *,
+        skip: Sequence[str] = (),
+        progress: Callable[[BatchCounts], object] | None = None,
+    ) -> list[JobResult]:
         """See :meth:`BoincServer.collect_completed`."""
-        return (await self._run(self._ops.collect(batch_id, Path(dest), frozenset(skip))))[1]
+        return (await self._run(self._ops.collect(batch_id, Path(dest), frozenset(skip), progress)))[1]
 
     async def iter_completed_jobs(
         self,

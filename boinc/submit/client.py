@@ -516,7 +516,14 @@ class BoincServer:
         """
         return self._run(self._ops.wait_batch(batch_id, poll_interval, max_poll_interval, timeout, progress))
 
-    def collect_completed(self, batch_id: int, dest: _PathLike, *, skip: Sequence[str] = ()) -> list[JobResult]:
+    def collect_completed(
+        self,
+        batch_id: int,
+        dest: _PathLike,
+        *,
+        skip: Sequence[str] = (),
+        progress: Callable[[BatchCounts], object] | None = None,
+    ) -> list[JobResult]:
         """One poll of a batch: its jobs that ended, except those in *skip*.
 
         A done job's outputs are downloaded into ``dest/<job name>/`` (the
@@ -524,13 +531,14 @@ class BoincServer:
         still missing after the download retries is left out, for the next
         poll. A failed job comes with the server's error names, the exit
         statuses and, where the server can give it, the volunteer's stderr.
+        *progress* is called with the batch's counts.
 
         Raises:
             SubmitError: e.g. "no such batch".
             TransportError: the server cannot be reached.
             OSError: ``dest`` cannot be written.
         """
-        return self._run(self._ops.collect(batch_id, Path(dest), frozenset(skip)))[1]
+        return self._run(self._ops.collect(batch_id, Path(dest), frozenset(skip), progress))[1]
 
     def iter_completed_jobs(
         self,

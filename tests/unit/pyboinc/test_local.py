@@ -166,18 +166,27 @@ def test_rerun_replays_handled_results_first_without_running_jobs(app: App, tmp_
     assert runs.read_text() == "x" * 10
 
 
-def test_progress_gets_fractions_from_the_wrappers_file(app: App) -> None:
-    app.worker("slow.py", """
+def test_progress_gets_fractions_from_the_wrappers_file(app: App, tmp_path: Path) -> None:
+    seen_running = tmp_path / "seen_running"
+    app.worker("slow.py", f"""
         import time
-        for i in range(1, 5):
-            pyboinc_fraction_done(i / 4)
-            time.sleep(0.2)
+        pyboinc_fraction_done(0.5)
+        deadline = time.monotonic() + 120
+        while not os.path.exists({str(seen_running)!r}) and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the master has shown the fraction (or gives up)
+        pyboinc_fraction_done(1.0)
         assert open("pyboinc_fraction_done").read().splitlines()[-1] == "1.000000"
         pyboinc_return_output(0)
         """)
     seen: list[Progress] = []
-    app.run([("slow.py", 0)], workers=1, progress=seen.append)
-    assert any(0 < p.running <= 1 for p in seen)
+
+    def progress(p: Progress) -> None:
+        seen.append(p)
+        if 0 < p.running <= 1:
+            seen_running.touch()
+
+    app.run([("slow.py", 0)], workers=1, progress=progress)
+    assert seen_running.exists()  # the running job's fraction reached the progress callback
     assert seen[-1].done == 1 and seen[-1].eta == 0.0
 
 
