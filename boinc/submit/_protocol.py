@@ -451,8 +451,8 @@ class _Batches:
 @attrs.frozen(kw_only=True)
 class _Batch2:
     server_time: float = 0.0
-    batch_size: tuple[int, ...] = ()
-    job: tuple[JobDetail, ...] = ()
+    batch_sizes: tuple[int, ...] = xml_field(tag="batch_size", default=())
+    jobs: tuple[JobDetail, ...] = xml_field(tag="job", default=())
 
 
 @attrs.frozen(kw_only=True)
@@ -514,16 +514,16 @@ def parse_batch2(text: str, batch_names: Sequence[str]) -> BatchSetStatus:
         ReplyParseError: the sizes do not add up to the jobs.
     """
     raw = _decode(_Batch2, text, "query_batch2")
-    if len(raw.batch_size) != len(batch_names) or sum(raw.batch_size) != len(raw.job):
+    if len(raw.batch_sizes) != len(batch_names) or sum(raw.batch_sizes) != len(raw.jobs):
         raise ReplyParseError(
-            f"query_batch2: {len(raw.batch_size)} batch sizes summing to {sum(raw.batch_size)} "
-            f"for {len(batch_names)} names and {len(raw.job)} jobs",
+            f"query_batch2: {len(raw.batch_sizes)} batch sizes summing to {sum(raw.batch_sizes)} "
+            f"for {len(batch_names)} names and {len(raw.jobs)} jobs",
             path="query_batch2",
         )
     out: list[BatchJobs] = []
     pos = 0
-    for name, size in zip(batch_names, raw.batch_size):
-        out.append(BatchJobs(batch_name=name, jobs=raw.job[pos : pos + size]))
+    for name, size in zip(batch_names, raw.batch_sizes):
+        out.append(BatchJobs(batch_name=name, jobs=raw.jobs[pos : pos + size]))
         pos += size
     return BatchSetStatus(server_time=raw.server_time, batches=tuple(out))
 
