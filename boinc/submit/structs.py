@@ -335,18 +335,18 @@ class Job:
     Which call fills which field (a field the reply did not carry is ``None``,
     never a value that looks real):
 
-    ============================  ===========  ==============================  ==========
-    field                         query_batch  query_batch + get_job_details   query_job
-    ============================  ===========  ==============================  ==========
-    :attr:`id`                    yes          yes                             yes
-    :attr:`name`                  yes          yes                             ``None``
-    :attr:`canonical_instance_id`  yes          yes                             ``None``
-    :attr:`status`                ``None``     yes                             ``None``
-    :attr:`errors`                ``()``       yes                             ``()``
-    :attr:`exit_statuses`         ``()``       yes                             ``()``
-    :attr:`cpu_time`              ``None``     done jobs                       ``None``
-    :attr:`instances`             ``()``       ``()``                          yes
-    ============================  ===========  ==============================  ==========
+    ================================  ===========  ============================  ==========
+    field                             query_batch  query_batch, get_job_details  query_job
+    ================================  ===========  ============================  ==========
+    :attr:`id`                        yes          yes                           yes
+    :attr:`name`                      yes          yes                           ``None``
+    :attr:`canonical_instance_id`     yes          yes                           ``None``
+    :attr:`status`                    ``None``     yes                           ``None``
+    :attr:`errors`                    ``()``       yes                           ``()``
+    :attr:`exit_statuses`             ``()``       yes                           ``()``
+    :attr:`cpu_time`                  ``None``     done jobs                     ``None``
+    :attr:`instances`                 ``()``       ``()``                        yes
+    ================================  ===========  ============================  ==========
 
     The per-job ``errors`` are data, not failures.
     """
