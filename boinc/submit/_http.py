@@ -110,6 +110,25 @@ class _Base:
     def _download_url(self, step: Download) -> str:
         return f"{self.url}{P.OUTPUT_ENDPOINT}?{step.query}"
 
+    @staticmethod
+    def _response(step: Post, resp: httpx.Response) -> Response:
+        log.debug("POST %s (%s) -> HTTP %d, %d bytes", step.endpoint, step.what, resp.status_code, len(resp.content))
+        return Response(resp.status_code, _headers(resp), resp.content)
+
+    @staticmethod
+    def _open(step: Download, resp: httpx.Response, head: bytes) -> _File | None:
+        """The file a download goes to, its first bytes written; ``None``: the temporary miss."""
+        headers = _headers(resp)
+        if P.check_download(resp.status_code, headers, head, secret=step.secret) is not None:
+            return None
+        out = _File(step, headers)
+        try:
+            out.write(head)
+        except BaseException:
+            out.abort()
+            raise
+        return out
+
 
 def _headers(resp: httpx.Response) -> dict[str, str]:
     return {k.lower(): v for k, v in resp.headers.items()}
@@ -184,21 +203,17 @@ class SyncTransport(_Base):
             resp = self._http().post(url, content=content, headers=headers)
         except httpx.TransportError as exc:
             raise self.error(step.what, exc) from _os_cause(exc)
-        log.debug("POST %s (%s) -> HTTP %d, %d bytes", step.endpoint, step.what, resp.status_code, len(resp.content))
-        return Response(resp.status_code, _headers(resp), resp.content)
+        return self._response(step, resp)
 
     def download(self, step: Download) -> Path | None:
         """Stream a ``get_output.php`` reply into its file; ``None``: the temporary miss."""
         try:
             with self._http().stream("GET", self._download_url(step)) as resp:
                 chunks = resp.iter_bytes(CHUNK)
-                head = next(chunks, b"")
-                headers = _headers(resp)
-                if P.check_download(resp.status_code, headers, head, secret=step.secret) is not None:
+                out = self._open(step, resp, next(chunks, b""))
+                if out is None:
                     return None
-                out = _File(step, headers)
                 try:
-                    out.write(head)
                     for chunk in chunks:
                         out.write(chunk)
                     return out.finish()
@@ -233,21 +248,17 @@ class AsyncTransport(_Base):
             resp = await self._http().post(url, content=content, headers=headers)
         except httpx.TransportError as exc:
             raise self.error(step.what, exc) from _os_cause(exc)
-        log.debug("POST %s (%s) -> HTTP %d, %d bytes", step.endpoint, step.what, resp.status_code, len(resp.content))
-        return Response(resp.status_code, _headers(resp), resp.content)
+        return self._response(step, resp)
 
     async def download(self, step: Download) -> Path | None:
         """Stream a ``get_output.php`` reply into its file; ``None``: the temporary miss."""
         try:
             async with self._http().stream("GET", self._download_url(step)) as resp:
                 chunks = resp.aiter_bytes(CHUNK)
-                head = await anext(chunks, b"")
-                headers = _headers(resp)
-                if P.check_download(resp.status_code, headers, head, secret=step.secret) is not None:
+                out = self._open(step, resp, await anext(chunks, b""))
+                if out is None:
                     return None
-                out = _File(step, headers)
                 try:
-                    out.write(head)
                     async for chunk in chunks:
                         out.write(chunk)
                     return out.finish()

@@ -9,7 +9,6 @@ asyncio I/O, not a thread.
 from __future__ import annotations
 
 import asyncio
-import ssl
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -17,8 +16,8 @@ from typing import TypeVar
 
 from ..errors import BoincError
 from ._http import AsyncTransport
-from ._ops import Download, Emit, Flow, Ops, Post, Sleep, StagedFile, Step, _PathLike
-from .client import DEFAULT_TIMEOUT, check_url
+from ._ops import Download, Emit, Flow, Post, Sleep, StagedFile, Step, _PathLike
+from .client import ServerBase
 from .structs import (
     Batch,
     BatchCounts,
@@ -65,7 +64,7 @@ async def adrive(flow: Flow[None], transport: AsyncTransport) -> AsyncIterator[o
         return
 
 
-class AsyncBoincServer:
+class AsyncBoincServer(ServerBase[AsyncTransport]):
     """:class:`~boinc.submit.BoincServer` for asyncio; the same arguments, methods and errors.
 
     Close its connections with :meth:`close`, or use it as an async context manager.
@@ -74,28 +73,7 @@ class AsyncBoincServer:
         ValueError: as :class:`~boinc.submit.BoincServer`.
     """
 
-    def __init__(
-        self,
-        url: str,
-        authenticator: str,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        *,
-        ssl_context: ssl.SSLContext | None = None,
-        max_file_uploads: int = 20,
-        retries: int = 3,
-        retry_delay: float = 2.0,
-    ) -> None:
-        self.url, host, port, self._https = check_url(url, authenticator, max_file_uploads)
-        self.timeout = timeout
-        self.max_file_uploads = max_file_uploads
-        self.retries = retries
-        self.retry_delay = retry_delay
-        self._ssl = ssl_context if ssl_context is not None else ssl.create_default_context()
-        self._ops = Ops(authenticator, max_file_uploads=max_file_uploads, retries=retries, retry_delay=retry_delay)
-        self._transport = AsyncTransport(self.url, host, port, timeout, self._ssl)
-
-    def __repr__(self) -> str:
-        return f"AsyncBoincServer({self.url!r})"
+    _transport_class = AsyncTransport
 
     async def close(self) -> None:
         """See :meth:`BoincServer.close`."""

@@ -16,10 +16,10 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Final, TypeVar
+from typing import Final, Generic, TypeVar
 
 from ..errors import BoincError
-from ._http import SyncTransport
+from ._http import AsyncTransport, SyncTransport
 from ._ops import Download, Emit, Flow, Ops, Post, Sleep, StagedFile, Step, _PathLike, file_md5
 from .structs import (
     Batch,
@@ -37,6 +37,7 @@ from .structs import (
 __all__ = ["DEFAULT_TIMEOUT", "BoincServer", "StagedFile", "check_url", "file_md5"]
 
 T = TypeVar("T")
+TransportT = TypeVar("TransportT", SyncTransport, AsyncTransport)
 
 #: Seconds a request may take, by default (``submit_batch`` runs create_work synchronously).
 DEFAULT_TIMEOUT: Final = 300.0
@@ -87,7 +88,36 @@ def drive(flow: Flow[T], transport: SyncTransport) -> Iterator[object]:
         return stop.value  # type: ignore[no-any-return]
 
 
-class BoincServer:
+class ServerBase(Generic[TransportT]):
+    """What the blocking and the asyncio server share: arguments, flows, transport (one of each kind)."""
+
+    _transport_class: type[TransportT]
+
+    def __init__(
+        self,
+        url: str,
+        authenticator: str,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        max_file_uploads: int = 20,
+        retries: int = 3,
+        retry_delay: float = 2.0,
+    ) -> None:
+        self.url, host, port, self._https = check_url(url, authenticator, max_file_uploads)
+        self.timeout = timeout
+        self.max_file_uploads = max_file_uploads
+        self.retries = retries
+        self.retry_delay = retry_delay
+        self._ssl = ssl_context if ssl_context is not None else ssl.create_default_context()
+        self._ops = Ops(authenticator, max_file_uploads=max_file_uploads, retries=retries, retry_delay=retry_delay)
+        self._transport: TransportT = self._transport_class(self.url, host, port, timeout, self._ssl)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"
+
+
+class BoincServer(ServerBase[SyncTransport]):
     """A user's handle on a BOINC project's job submission interface.
 
     Connections are kept and reused: close them with :meth:`close`, or use the
@@ -112,28 +142,7 @@ class BoincServer:
         ValueError: a URL that is not ``http``/``https``, or an empty authenticator.
     """
 
-    def __init__(
-        self,
-        url: str,
-        authenticator: str,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        *,
-        ssl_context: ssl.SSLContext | None = None,
-        max_file_uploads: int = 20,
-        retries: int = 3,
-        retry_delay: float = 2.0,
-    ) -> None:
-        self.url, host, port, self._https = check_url(url, authenticator, max_file_uploads)
-        self.timeout = timeout
-        self.max_file_uploads = max_file_uploads
-        self.retries = retries
-        self.retry_delay = retry_delay
-        self._ssl = ssl_context if ssl_context is not None else ssl.create_default_context()
-        self._ops = Ops(authenticator, max_file_uploads=max_file_uploads, retries=retries, retry_delay=retry_delay)
-        self._transport = SyncTransport(self.url, host, port, timeout, self._ssl)
-
-    def __repr__(self) -> str:
-        return f"BoincServer({self.url!r})"
+    _transport_class = SyncTransport
 
     def close(self) -> None:
         """Close the connections kept for reuse (the next request opens new ones)."""
