@@ -14,6 +14,7 @@ from typing import Any
 from boinc.errors import BoincError, HttpError, SubmitError
 from boinc.submit import BatchCounts, BatchDesc, BoincServer, FileDesc, JobDesc, JobResult
 from boinc.submit import Job as ServerJob
+from boinc.submit._ops import Backoff
 
 from ._backend import BackendContext, Finished, Job
 from ._makeapp import input_template
@@ -186,6 +187,7 @@ class BoincBackend:
         return job.name if job.attempt == 1 else f"{job.name}_r{job.attempt}"
 
     def _run(self) -> None:
+        backoff = Backoff(self.poll_interval, self.max_poll_interval)  # wait_batch's, iter_completed_jobs'
         delay = self.poll_interval
         self._recover()
         while not self._stop:
@@ -199,7 +201,7 @@ class BoincBackend:
                 log.exception("PyBOINC BOINC backend stopped")
                 self._fail_all(f"the BOINC backend stopped: {exc!r}")
                 return
-            delay = self.poll_interval if busy else min(delay * 2, self.max_poll_interval)
+            delay = backoff.next(busy)
             self._wake.wait(delay if self._wanted or self._pending else None)
             self._wake.clear()
 
