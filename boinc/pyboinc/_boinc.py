@@ -123,6 +123,7 @@ class BoincBackend:
         self._batches: list[dict[str, Any]] = []
         self._thread: threading.Thread | None = None
         self._runs_left: dict[str, int] = {}  # server job name -> runs its template allows
+        self._missing: dict[str, int] = {}  # server job name -> polls its outputs were missing
         self._dir = ""
 
     # -- the master's side --------------------------------------------------
@@ -324,7 +325,8 @@ class BoincBackend:
             skip = [name for name in rec["jobs"] if name not in self._wanted]
             try:
                 results = self.server.collect_completed(int(rec["id"]), os.path.join(self._dir, "out"),
-                                                        skip=skip, progress=counts.append)
+                                                        skip=skip, progress=counts.append,
+                                                        missing=self._missing)
             except HttpError:
                 raise
             except SubmitError as exc:  # e.g. "no such batch": its jobs cannot finish
@@ -356,6 +358,8 @@ class BoincBackend:
             finally:
                 shutil.rmtree(result.output_files[0].parent, ignore_errors=True)
             return Finished(seq, True, output=data)
+        if result.output_error:  # done, but its output never arrived: a rerun may deliver
+            return Finished(seq, False, result.output_error)
         job = result.job
         gave_up = bool(_GAVE_UP & set(job.errors))
         left = self._runs_left.get(result.name, 1)

@@ -48,6 +48,9 @@ T = TypeVar("T")
 CHUNK: Final = 1 << 20
 _PathLike = str | os.PathLike[str]
 
+#: Polls in a row a done job's outputs may be missing before it is reported failed.
+MISSING_POLLS: Final = 5
+
 #: The longest wait between two polls of :meth:`Ops.wait_batch` when nothing changes, by default.
 MAX_POLL_INTERVAL: Final = 600.0
 
@@ -565,11 +568,14 @@ class Ops:
         dest: Path,
         skip: frozenset[str] | set[str],
         progress: Callable[[BatchCounts], object] | None = None,
+        missing: dict[str, int] | None = None,
     ) -> Flow[tuple[Batch, list[JobResult]]]:
         """One poll: the batch, and its jobs that ended and are not in ``skip``, outputs downloaded.
 
         A done job whose outputs are still missing after the download retries
-        is left out (the next poll tries again).
+        is left out (the next poll tries again); with ``missing`` (polls in a
+        row each such job was left out, kept by the caller) it is reported
+        failed after :data:`MISSING_POLLS` polls.
         """
         batch = yield from self.query_batch(batch_id, None, False, True)
         if progress is not None:
@@ -583,8 +589,18 @@ class Ops:
                 try:
                     files = yield from self._fetch_outputs(job, dest / name)
                 except (HttpError, OutputsUnavailable) as exc:
-                    log.info("outputs of %s not there yet: %s", name, exc)
+                    n = 0 if missing is None else missing.get(name, 0) + 1
+                    if missing is None or n < MISSING_POLLS:
+                        if missing is not None:
+                            missing[name] = n
+                        log.info("outputs of %s not there yet: %s", name, exc)
+                        continue
+                    del missing[name]
+                    error = f"the outputs of a finished job could not be downloaded in {n} polls: {exc}"
+                    out.append(JobResult(job=job, ok=False, output_error=error))
                     continue
+                if missing is not None:
+                    missing.pop(name, None)
                 out.append(JobResult(job=job, ok=True, output_files=files))
             elif job.status == JobStatus.ERROR:
                 stderr: str | None = None
@@ -630,13 +646,14 @@ class Ops:
         retried: set[str] = set()  # new names
         batches = [batch_id]
         seen: set[str] = set()
+        missing: dict[str, int] = {}
         last: BatchCounts | None = None
         while True:
             changed = False
             total = BatchCounts()
             over = True
             for bid in list(batches):
-                batch, results = yield from self.collect(bid, root, seen)
+                batch, results = yield from self.collect(bid, root, seen, None, missing)
                 counts = BatchCounts.of(batch.jobs)
                 total = BatchCounts(
                     done=total.done + counts.done,

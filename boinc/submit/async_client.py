@@ -226,9 +226,10 @@ class AsyncBoincServer(ServerBase[AsyncTransport]):
         *,
         skip: Sequence[str] = (),
         progress: Callable[[BatchCounts], object] | None = None,
+        missing: dict[str, int] | None = None,
     ) -> list[JobResult]:
         """See :meth:`BoincServer.collect_completed`."""
-        return (await self._run(self._ops.collect(batch_id, Path(dest), frozenset(skip), progress)))[1]
+        return (await self._run(self._ops.collect(batch_id, Path(dest), frozenset(skip), progress, missing)))[1]
 
     async def iter_completed_jobs(
         self,

@@ -532,6 +532,7 @@ class BoincServer(ServerBase[SyncTransport]):
         *,
         skip: Sequence[str] = (),
         progress: Callable[[BatchCounts], object] | None = None,
+        missing: dict[str, int] | None = None,
     ) -> list[JobResult]:
         """One poll of a batch: its jobs that ended, except those in *skip*.
 
@@ -540,14 +541,16 @@ class BoincServer(ServerBase[SyncTransport]):
         still missing after the download retries is left out, for the next
         poll. A failed job comes with the server's error names, the exit
         statuses and, where the server can give it, the volunteer's stderr.
-        *progress* is called with the batch's counts.
+        *progress* is called with the batch's counts. Pass the same dict as
+        *missing* to every poll: a done job whose outputs are missing five
+        polls in a row is then reported failed (:attr:`JobResult.output_error`).
 
         Raises:
             SubmitError: e.g. "no such batch".
             TransportError: the server cannot be reached.
             OSError: ``dest`` cannot be written.
         """
-        return self._run(self._ops.collect(batch_id, Path(dest), frozenset(skip), progress))[1]
+        return self._run(self._ops.collect(batch_id, Path(dest), frozenset(skip), progress, missing))[1]
 
     def iter_completed_jobs(
         self,

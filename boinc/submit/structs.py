@@ -506,6 +506,8 @@ class JobResult:
     stderr_out: str | None = None
     #: why :attr:`stderr_out` is ``None`` for a failure (e.g. the server's ``query_completed_job`` bug)
     stderr_error: str = ""
+    #: why a done job counts as failed: its outputs could not be downloaded
+    output_error: str = ""
     #: the name this job was resubmitted under, if it failed and was resubmitted
     resubmitted_as: str | None = None
 

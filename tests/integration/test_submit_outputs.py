@@ -209,3 +209,14 @@ def test_a_failed_job_is_resubmitted_once_under_a_new_name(
     assert "<name>fx_abortjob_r3_1" not in sent  # only the failed job runs again
     assert [r.ok for r in results[2:]] == [True] * 3
     assert "resubmitted as fx_abortjob_r3_0_r2" in caplog.text
+
+
+def test_outputs_missing_poll_after_poll_end_as_a_failure(replay: ReplayServer, tmp_path: Path) -> None:
+    for _ in range(5):  # batch 9: two done jobs whose files never arrive
+        replay.expect("query_batch__done", ignore=("get_cpu_time",)).expect(Canned(404, b""), Canned(404, b""))
+    s = client(replay, retries=0)
+    missing: dict[str, int] = {}
+    polls = [s.collect_completed(9, tmp_path, missing=missing) for _ in range(5)]
+    assert polls[:4] == [[]] * 4 and missing == {}
+    assert [(r.name, r.ok) for r in polls[4]] == [("fx_staged_r3_0", False), ("fx_staged_r3_1", False)]
+    assert all("could not be downloaded in 5 polls" in r.output_error for r in polls[4])

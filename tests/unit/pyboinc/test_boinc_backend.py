@@ -47,7 +47,8 @@ class StubServer:
         with self.lock:
             return Batch(id=batch_id, njobs=len(self.status), jobs=tuple(self.status.values()))
 
-    def collect_completed(self, batch_id: int, dest: str, *, skip: Any = (), progress: Any = None) -> list[JobResult]:
+    def collect_completed(self, batch_id: int, dest: str, *, skip: Any = (), progress: Any = None,
+                          missing: Any = None) -> list[JobResult]:
         with self.lock:
             self.polls.append(time.monotonic())
             jobs = [j for j in self.status.values() if j.name not in skip]
@@ -63,6 +64,8 @@ class StubServer:
                 out.append(JobResult(job=job, ok=True, output_files=(where / "o_0",)))
             elif job.status == "error":
                 out.append(JobResult(job=job, ok=False, stderr_error=STDERR_BUG))
+            elif job.status == "lost":  # done, but collect_completed gave up on its outputs
+                out.append(JobResult(job=job, ok=False, output_error="outputs could not be downloaded in 5 polls"))
         return out
 
     def retire_batch(self, batch_id: int) -> None:
@@ -129,6 +132,18 @@ def test_a_job_failed_without_runs_is_resubmitted_with_what_is_left(tmp_path: Pa
     _wait_for(lambda: "tok_0_r2" in server.submitted, "the resubmission")
     assert server.submitted == ["tok_0", "tok_0_r2"]  # a retry is a new server job
     assert "<max_total_results>2</max_total_results>" in server.templates["tok_0_r2"]  # one run spent
+    backend.close(cancel=True)
+
+
+def test_outputs_that_never_arrive_fail_the_job_for_the_master_to_retry(tmp_path: Path) -> None:
+    server = StubServer()
+    backend, events, _ = _start(tmp_path, server)
+    backend.submit([Job(0, "tok_0", str(tmp_path / "w.py"), b"{}")])
+    _wait_for(lambda: server.submitted, "the submission")
+    with server.lock:
+        server.status["tok_0"] = ServerJob(name="tok_0", status="lost")
+    ev = events.get(timeout=5)
+    assert not ev.ok and not ev.final and ev.reason == "outputs could not be downloaded in 5 polls"
     backend.close(cancel=True)
 
 
