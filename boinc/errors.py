@@ -18,7 +18,9 @@ password or an unreachable host derives from :class:`BoincError`::
     │   ├── AlreadyAttached       ERR_ALREADY_ATTACHED (-130)
     │   └── OperationTimeout      a poll flow passed its deadline
     ├── SubmitError               a project server's <error> reply (boinc.submit)
-    │   └── HttpError             an HTTP status or body that is not a reply
+    │   ├── HttpError             an HTTP status or body that is not a reply
+    │   ├── NoCanonicalResult     a job has no result yet (not finished, or failed)
+    │   └── OutputsUnavailable    a job's outputs cannot be fetched (a server bug)
     └── PyboincError              master/worker failures (boinc.pyboinc)
         ├── JobFailed             a job failed past its retries
         ├── JournalMismatch       make_calls changed between runs
@@ -42,7 +44,9 @@ __all__ = [
     "InvalidUrl",
     "JobFailed",
     "JournalMismatch",
+    "NoCanonicalResult",
     "OperationTimeout",
+    "OutputsUnavailable",
     "ProtocolError",
     "PyboincError",
     "ReplyParseError",
@@ -179,6 +183,33 @@ class HttpError(SubmitError):
     def __init__(self, status: int, error_msg: str) -> None:
         super().__init__(0, f"HTTP {status}: {error_msg}" if status else error_msg)
         self.status = status
+
+
+class NoCanonicalResult(SubmitError):
+    """A job has no canonical instance yet: it is not finished, or it failed.
+
+    ``get_output.php`` says so with ``ERROR: no canonical result for wu NAME``
+    (and HTTP 200); ``query_completed_job`` crashes on such a job (a BOINC bug),
+    so it cannot return the job's stderr either.
+
+    Attributes:
+        job_name: the job, where known (``""`` otherwise).
+    """
+
+    def __init__(self, error_msg: str, *, job_name: str = "") -> None:
+        super().__init__(0, error_msg)
+        self.job_name = job_name
+
+
+class OutputsUnavailable(SubmitError):
+    """A finished job's output files cannot be downloaded, by any route the server offers.
+
+    The message names the server bug that was worked around and why the
+    workaround failed too.
+    """
+
+    def __init__(self, error_msg: str) -> None:
+        super().__init__(0, error_msg)
 
 
 class PyboincError(BoincError):

@@ -15,10 +15,16 @@ wrote), ``init_data.xml``, and runs ``python pyboinc_run.py
 pyboinc_worker.py`` there. A non-zero exit becomes exit status 195, as the
 wrapper reports it.
 
+The server's own retries are played as the transitioner does them: a job
+whose run fails is run again until it has failed ``max_total_results`` times
+(from the job's own input template, else 4 as in the lab's app template), then
+it errors out with ``too_many_error_results`` and ``too_many_total_results``.
+
 Injected quirks of the real server:
 
 * the first download of each job's output answers 404 (the job is "done"
-  before its file is in place);
+  before its file is in place), with ``cmd=workunit_file`` and with
+  ``cmd=workunit_files`` alike;
 * ``query_completed_job`` on a job without a canonical instance answers
   HTTP 500 with a truncated body.
 """
@@ -26,12 +32,15 @@ Injected quirks of the real server:
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 import shutil
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -48,6 +57,8 @@ AUTH = "test-authenticator-0123456789"
 def _paths(elem: ET.Element, prefix: str = "") -> set[str]:
     here = f"{prefix}/{elem.tag}"
     out = {here}
+    if elem.tag == "input_template":  # a BOINC template, not the protocol: its contents are the app's
+        return out
     for child in elem:
         out |= _paths(child, here)
     return out
@@ -73,13 +84,15 @@ def _error(op: str, msg: str) -> str:
 class FakeJob:
     """A job (workunit) of the fake project."""
 
-    def __init__(self, jid: int, name: str, batch: int, files: list[str]) -> None:
+    def __init__(self, jid: int, name: str, batch: int, files: list[str], max_runs: int = 4) -> None:
         self.id = jid
         self.name = name
         self.batch = batch
         self.files = files
+        self.max_runs = max_runs
         self.status = "queued"
         self.exit_status: int | None = None
+        self.exit_statuses: list[int] = []
         self.output: bytes | None = None
         self.stderr = ""
         self.downloads = 0
@@ -180,8 +193,10 @@ class FakeProject:
                 job.status = "done"
                 job.exit_status = 0
             else:
-                job.status = "error"
                 job.exit_status = 195 if code != 0 else 0
+                job.exit_statuses.append(job.exit_status)
+                # the transitioner: another instance while max_total_results allows one
+                job.status = "queued" if len(job.exit_statuses) < job.max_runs else "error"
 
     # -- the web server -----------------------------------------------------
 
@@ -209,13 +224,21 @@ class FakeProject:
                     self._send(404, b"not found", "text/html")
                     return
                 project.log.append(("get_output", q.get("cmd", "")))
-                if q.get("cmd") != "workunit_file" or q.get("auth_str") != AUTH:
+                cmd = q.get("cmd")
+                with project.lock:
+                    if cmd == "workunit_files":
+                        job = next((j for j in project.jobs.values() if str(j.id) == q.get("wu_id")), None)
+                        auth = hashlib.md5((AUTH + q.get("wu_id", "")).encode()).hexdigest()
+                    else:
+                        job = project.jobs.get(q.get("wu_name", ""))
+                        auth = AUTH
+                if cmd not in ("workunit_file", "workunit_files") or q.get("auth_str") != auth:
                     self._send(200, b"ERROR: bad auth str", "text/plain")
                     return
                 with project.lock:
-                    job = project.jobs.get(q.get("wu_name", ""))
                     if job is None or job.output is None:
-                        self._send(200, b"ERROR: no canonical result for wu", "text/plain")
+                        name = job.name if job is not None else q.get("wu_name", "")
+                        self._send(200, f"ERROR: no canonical result for wu {name}".encode(), "text/html")
                         return
                     job.downloads += 1
                     first = job.downloads == 1
@@ -223,8 +246,14 @@ class FakeProject:
                 if first:  # the 404 race: "done" before the file is in place
                     self._send(404, b"<html><body>Not Found</body></html>", "text/html")
                     return
+                phys = f"{job.name}_0_r1_0"
+                if cmd == "workunit_files":
+                    buf = io.BytesIO()
+                    with zipfile.ZipFile(buf, "w") as z:
+                        z.writestr(phys, data)
+                    data, phys = buf.getvalue(), f"boinc_wu_{job.name}_x.zip"
                 self._send(200, data, "application/octet-stream", {
-                    "Content-Disposition": f"attachment; filename={q['wu_name']}_0_r1_0",
+                    "Content-Disposition": f"attachment; filename={phys}",
                     "Content-Transfer-Encoding": "binary"})
 
             def do_POST(self) -> None:
@@ -266,6 +295,22 @@ class FakeProject:
                 if bid not in self.batches:
                     return 200, _error(op, "no such batch")
                 return 200, self._query_batch(bid, req.findtext("get_job_details") == "1")
+            if op == "query_job":
+                jid = req.findtext("job_id") or ""
+                job = next((j for j in self.jobs.values() if str(j.id) == jid), None)
+                if job is None:
+                    return 200, _error(op, "no such job")
+                out = "".join(
+                    f"    <instance>\n        <name>{job.name}_{i}</name>\n        <id>{job.id * 100 + i}</id>\n"
+                    f"        <state>Error while computing</state>\n</instance>\n"
+                    for i in range(len(job.exit_statuses)))
+                if job.status == "done":
+                    i = len(job.exit_statuses)
+                    out += (f"    <instance>\n        <name>{job.name}_{i}</name>\n"
+                            f"        <id>{job.id * 100 + i}</id>\n"
+                            "        <state>Completed and validated</state>\n        <outfile>\n"
+                            f"            <size>{len(job.output or b'')}</size>\n        </outfile>\n</instance>\n")
+                return 200, f"{HEAD}<query_job>\n{out}</query_job>\n"
             if op == "query_completed_job":
                 job = self.jobs.get(req.findtext("job_name") or "")
                 if job is None:
@@ -326,7 +371,8 @@ class FakeProject:
                     return 200, _error("submit_batch", f"create_work failed: md5_file: can't open download/{src}")
             if name in self.jobs:
                 return 200, _error("submit_batch", f"create_work failed: can't insert WU {name}: duplicate entry")
-            new.append(FakeJob(self._next_job + len(new), name, bid, files))
+            m = re.search(r"<max_total_results>(\d+)</max_total_results>", ET.tostring(j, encoding="unicode"))
+            new.append(FakeJob(self._next_job + len(new), name, bid, files, int(m.group(1)) if m else 4))
         self._next_job += len(new)
         for job in new:
             self.jobs[job.name] = job
@@ -358,7 +404,8 @@ class FakeProject:
             if details:
                 if j.status == "error":
                     out.append("   <error>too_many_error_results</error>\n")
-                    out.append(f"            <exit_status>{j.exit_status}</exit_status>\n")
+                    out.append("   <error>too_many_total_results</error>\n")
+                    out.extend(f"            <exit_status>{code}</exit_status>\n" for code in j.exit_statuses)
                 elif j.status == "done":
                     out.append("            <cpu_time>0</cpu_time>\n")
                 out.append(f"            <status>{j.status}</status>\n")

@@ -33,6 +33,8 @@ USERS = {
     "AUTHENTICATOR_NO_RIGHTS_USER": "AUTHENTICATOR_NO_RIGHTS_USER",
 }
 _ROW = re.compile(r"^\| \*\*(\w+)\*\*<br>.*?\| (\S+) (GET|POST)[^|]*\| (\d{3}) \|", re.M)
+#: The shorter rows of index.md's section 6 (the second lab): ``| **name** | endpoint [POST] | status | ... |``.
+_ROW2 = re.compile(r"^\| \*\*(lab2__\w+)\*\* \| (\S+)( POST)? \| (\d{3}) \|", re.M)
 
 
 @dataclass
@@ -81,7 +83,10 @@ def parse_multipart(content_type: str, body: bytes) -> list[tuple[str, str | Non
 
 def _status_table() -> dict[str, tuple[str, str, int]]:
     text = (FIXTURES / "index.md").read_text(encoding="utf-8")
-    return {m.group(1): (m.group(2), m.group(3), int(m.group(4))) for m in _ROW.finditer(text)}
+    rows = {m.group(1): (m.group(2), m.group(3), int(m.group(4))) for m in _ROW.finditer(text)}
+    for m in _ROW2.finditer(text):
+        rows[m.group(1)] = (m.group(2), "POST" if m.group(3) else "GET", int(m.group(4)))
+    return rows
 
 
 def load_fixtures() -> dict[str, Fixture]:

@@ -41,6 +41,11 @@ class Finished:
         output: the bytes of the job's output file (empty unless *ok*).
         logged: where the backend already logged the output in the batch
             directory, ``(log file name, offset)``; ``None``: the master logs it.
+        runs: how many times the job ran for this report (a BOINC server may
+            run a failing job several times before it gives up); counted
+            against the master's ``retries``.
+        final: the backend gave up on the job itself (its retries are spent
+            where it ran): the master must not run it again.
     """
 
     seq: int
@@ -49,6 +54,8 @@ class Finished:
     stderr_tail: str = ""
     output: bytes = b""
     logged: tuple[str, int] | None = None
+    runs: int = 1
+    final: bool = False
 
 
 @attrs.frozen
@@ -63,6 +70,8 @@ class BackendContext:
         load_state: returns the backend's own restart state (a JSON-ready
             dict kept in the batch's checkpoint file).
         save_state: replaces that state, atomically and durably.
+        retries: the master's ``retries``: a job may run at most ``retries + 1``
+            times in total, wherever the reruns happen.
     """
 
     batch_dir: str
@@ -70,6 +79,7 @@ class BackendContext:
     report: Callable[[Finished], None]
     load_state: Callable[[], dict[str, object]]
     save_state: Callable[[dict[str, object]], None]
+    retries: int = 0
 
 
 class Backend(Protocol):

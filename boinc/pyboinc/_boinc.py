@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import sys
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from boinc.errors import BoincError, HttpError, SubmitError
-from boinc.submit import BatchDesc, BoincServer, FileDesc, JobDesc, JobStatus
+from boinc.submit import BatchCounts, BatchDesc, BoincServer, FileDesc, JobDesc, JobResult
 from boinc.submit import Job as ServerJob
+from boinc.submit._ops import Backoff
 
 from ._backend import BackendContext, Finished, Job
+from ._makeapp import input_template
 
 __all__ = ["BoincBackend"]
 
@@ -24,6 +29,10 @@ _EXIT_MEANINGS = {
     206: "EXIT_INIT_FAILURE: the wrapper did not start (bad command line or job.xml)",
     1: "the wrapper could not find the application (is Python at the path in job.xml?)",
 }
+
+
+#: The server's error names that say it ran the job as often as its template allows.
+_GAVE_UP = frozenset({"too_many_error_results", "too_many_total_results", "too_many_success_results"})
 
 
 def _describe_error(job: ServerJob) -> str:
@@ -51,14 +60,27 @@ class BoincBackend:
     (``create_batch``), records it in the batch directory's checkpoint,
     stages the inputs and worker scripts with ``job_file.php`` (as
     ``jf_<md5>`` files, each sent once), and submits the jobs with
-    ``submit_batch`` in ``local_staged`` mode. A thread then polls
-    ``query_batch``, every *poll_interval* seconds while jobs finish and up
-    to *max_poll_interval* when nothing changes, downloads each finished job's
-    output (``get_output.php``; an output that is not there yet, the race
-    between a job being marked done and its file arriving, is fetched again at
-    the next poll) and reports failed jobs with the server's error names and
-    exit statuses, which the master's failure policy then handles. A retried
-    job is submitted again under a new name (``<name>_r<attempt>``).
+    ``submit_batch`` in ``local_staged`` mode. A thread then polls each batch
+    with :meth:`BoincServer.collect_completed
+    <boinc.submit.BoincServer.collect_completed>`, every *poll_interval*
+    seconds while jobs finish and up to *max_poll_interval* when nothing
+    changes: it downloads each finished job's output (the ``get_output.php``
+    workarounds and the race between a job being marked done and its file
+    arriving included) and reports failed jobs with the server's error names,
+    exit statuses and, where the server can give it, the volunteer's stderr;
+    the master's failure policy then handles them.
+
+    One retry budget: the master's ``retries=N`` means at most N+1 runs of a
+    job in total. Every job carries make-app's input template with
+    ``max_total_results`` set to the runs it has left, so the server's own
+    reruns count; a job the server gave up on (``too_many_error_results``,
+    ``too_many_total_results``) has spent them and is not submitted again. A
+    job that failed otherwise (cancelled, not sendable) is submitted again
+    under a new name (``<name>_r<attempt>``) while it has runs left.
+
+    While stderr is not a terminal, the counts of jobs done, running, failed
+    and queued on the server are logged (``boinc.pyboinc``, INFO) at most
+    every *log_interval* seconds.
 
     After a restart, jobs recorded as submitted are not submitted again: the
     backend polls for them. Successful runs retire their server batches at
@@ -71,6 +93,7 @@ class BoincBackend:
         poll_interval: seconds between polls while things happen.
         max_poll_interval: the longest wait between polls when nothing changes.
         retire: retire the server batches when the master finishes.
+        log_interval: seconds between two progress lines in the log.
 
     Raises:
         ValueError: a non-positive size or interval.
@@ -79,7 +102,8 @@ class BoincBackend:
     durable = True
 
     def __init__(self, server: BoincServer, app_name: str = "pyboinc", *, batch_size: int = 1000,
-                 poll_interval: float = 10.0, max_poll_interval: float = 600.0, retire: bool = True) -> None:
+                 poll_interval: float = 10.0, max_poll_interval: float = 600.0, retire: bool = True,
+                 log_interval: float = 60.0) -> None:
         if batch_size < 1 or poll_interval <= 0 or max_poll_interval < poll_interval:
             raise ValueError("batch_size and poll_interval must be positive, max_poll_interval >= poll_interval")
         self.server = server
@@ -88,6 +112,8 @@ class BoincBackend:
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.retire = retire
+        self.log_interval = log_interval
+        self._logged_at = -float("inf")
         self._ctx: BackendContext | None = None
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -96,7 +122,8 @@ class BoincBackend:
         self._wanted: dict[str, int] = {}  # server job name -> seq, for jobs the master waits for
         self._batches: list[dict[str, Any]] = []
         self._thread: threading.Thread | None = None
-        self._missing: dict[str, int] = {}
+        self._runs_left: dict[str, int] = {}  # server job name -> runs its template allows
+        self._missing: dict[str, int] = {}  # server job name -> polls its outputs were missing
         self._dir = ""
 
     # -- the master's side --------------------------------------------------
@@ -113,7 +140,7 @@ class BoincBackend:
         self._stop = False
         self._pending = []
         self._wanted = {}
-        self._missing = {}
+        self._runs_left = {}
         self._thread = threading.Thread(target=self._run, name="pyboinc-boinc", daemon=True)
         self._thread.start()
 
@@ -161,6 +188,7 @@ class BoincBackend:
         return job.name if job.attempt == 1 else f"{job.name}_r{job.attempt}"
 
     def _run(self) -> None:
+        backoff = Backoff(self.poll_interval, self.max_poll_interval)  # wait_batch's, iter_completed_jobs'
         delay = self.poll_interval
         self._recover()
         while not self._stop:
@@ -174,7 +202,7 @@ class BoincBackend:
                 log.exception("PyBOINC BOINC backend stopped")
                 self._fail_all(f"the BOINC backend stopped: {exc!r}")
                 return
-            delay = self.poll_interval if busy else min(delay * 2, self.max_poll_interval)
+            delay = backoff.next(busy)
             self._wake.wait(delay if self._wanted or self._pending else None)
             self._wake.clear()
 
@@ -246,8 +274,8 @@ class BoincBackend:
             staged = self.server.stage_files(paths + workers, batch_id=batch_id)
             by_path = {str(s.path): s.phys_name for s in staged}
             descs = tuple(
-                JobDesc(name=name, input_files=(FileDesc.local_staged(by_path[p]),
-                                                FileDesc.local_staged(by_path[job.worker])))
+                JobDesc(name=name, input_template=input_template(max_runs=self._runs_for(name, job)),
+                        input_files=(FileDesc.local_staged(by_path[p]), FileDesc.local_staged(by_path[job.worker])))
                 for (name, job), p in zip(fresh, paths)
             )
             self.server.submit_batch(BatchDesc(app_name=self.app_name, batch_id=batch_id, jobs=descs))
@@ -276,16 +304,29 @@ class BoincBackend:
         self._save()
         return True
 
+    def _runs_for(self, name: str, job: Job) -> int:
+        assert self._ctx is not None
+        runs = max(1, self._ctx.retries + 2 - job.attempt)  # attempt n: n - 1 runs spent already
+        self._runs_left[name] = runs
+        return runs
+
     def _poll(self) -> bool:
         assert self._ctx is not None
         busy = False
+        total = BatchCounts()
+        polled = False
         for rec in list(self._batches):
             if not rec.get("submitted") or rec.get("retired"):
                 continue
             if not any(name in self._wanted for name in rec["jobs"]):
                 continue
+            polled = True
+            counts: list[BatchCounts] = []
+            skip = [name for name in rec["jobs"] if name not in self._wanted]
             try:
-                batch = self.server.query_batch(int(rec["id"]), get_job_details=True)
+                results = self.server.collect_completed(int(rec["id"]), os.path.join(self._dir, "out"),
+                                                        skip=skip, progress=counts.append,
+                                                        missing=self._missing)
             except HttpError:
                 raise
             except SubmitError as exc:  # e.g. "no such batch": its jobs cannot finish
@@ -295,41 +336,45 @@ class BoincBackend:
                         self._ctx.report(Finished(seq, False, f"query_batch {rec['id']} failed: {exc}"))
                 busy = True
                 continue
-            for sjob in batch.jobs:
-                seq = self._wanted.get(sjob.name)
-                if seq is None:
-                    continue
-                if sjob.status == JobStatus.DONE:
-                    busy = self._fetch(sjob.name, seq) or busy
-                elif sjob.status == JobStatus.ERROR:
-                    self._ctx.report(Finished(seq, False, _describe_error(sjob), self._stderr_of(sjob.name)))
-                    del self._wanted[sjob.name]
+            for c in counts:
+                total = BatchCounts(done=total.done + c.done, in_progress=total.in_progress + c.in_progress,
+                                    failed=total.failed + c.failed, queued=total.queued + c.queued)
+            for result in results:
+                seq = self._wanted.pop(result.name, None)
+                if seq is not None:
+                    self._ctx.report(self._finished(seq, result))
                     busy = True
+        if polled:
+            self._log_progress(total)
         return busy
 
-    def _fetch(self, name: str, seq: int) -> bool:
-        assert self._ctx is not None
-        dest = os.path.join(self._dir, "out", name)
-        try:
-            self.server.get_job_output_file(name, 0, dest)
-        except (HttpError, SubmitError) as exc:
-            # A job can be "done" before its output file is in place; try at the next poll.
-            self._missing[name] = n = self._missing.get(name, 0) + 1
-            if n < 5:
-                log.info("output of %s not there yet: %s", name, exc)
-                return False
-            self._ctx.report(Finished(seq, False, f"the output of a finished job cannot be downloaded: {exc}"))
-            del self._wanted[name]
-            return True
-        with open(dest, "rb") as f:
-            data = f.read()
-        os.unlink(dest)
-        self._ctx.report(Finished(seq, True, output=data))
-        del self._wanted[name]
-        return True
+    def _finished(self, seq: int, result: JobResult) -> Finished:
+        if result.ok:
+            if not result.output_files:
+                return Finished(seq, False, "the finished job has no output file on the server")
+            try:
+                with open(result.output_files[0], "rb") as f:
+                    data = f.read()
+            finally:
+                shutil.rmtree(result.output_files[0].parent, ignore_errors=True)
+            return Finished(seq, True, output=data)
+        if result.output_error:  # done, but its output never arrived: a rerun may deliver
+            return Finished(seq, False, result.output_error)
+        job = result.job
+        gave_up = bool(_GAVE_UP & set(job.errors))
+        left = self._runs_left.get(result.name, 1)
+        runs = left if gave_up else max(1, min(left, len(job.exit_statuses)))
+        reason = _describe_error(job)
+        if result.stderr_out is None:
+            reason += f" ({result.stderr_error})" if result.stderr_error else ""
+        if gave_up:
+            reason += f"; the server ran it {runs} time{'s' if runs > 1 else ''} and gave up"
+        return Finished(seq, False, reason, (result.stderr_out or "")[-4000:], runs=runs, final=gave_up)
 
-    def _stderr_of(self, name: str) -> str:
-        try:
-            return self.server.query_completed_job(name).stderr_out[-4000:]
-        except BoincError:
-            return ""  # the server fails with HTTP 500 for jobs without a canonical instance (a BOINC bug)
+    def _log_progress(self, counts: BatchCounts) -> None:
+        now = time.monotonic()
+        if sys.stderr.isatty() or now - self._logged_at < self.log_interval:
+            return
+        self._logged_at = now
+        log.info("BOINC server: %d done, %d running, %d failed, %d queued", counts.done, counts.in_progress,
+                 counts.failed, counts.queued)

@@ -62,12 +62,19 @@ def job_xml(python: str) -> str:
     )
 
 
-def input_template(rsc_fpops_est: float = 1e12) -> str:
+#: Runs of a failing job the app's template allows the server (``max_total_results``).
+DEFAULT_MAX_RUNS = 3
+
+
+def input_template(rsc_fpops_est: float = 1e12, max_runs: int = DEFAULT_MAX_RUNS) -> str:
     """Return the app's input template: file 0 is the job's input, file 1 the worker script.
 
     The worker script is copied into the slot (``<copy_file/>``) so that
     Python can run it; the input is a soft link that ``pyboinc_get_input``
-    resolves.
+    resolves. The server runs a failing job at most *max_runs* times
+    (``max_total_results``; ``max_error_results`` is one less, as the
+    transitioner gives up when the errors exceed it). The BOINC backend sends
+    this template with every job, its limits set from the master's ``retries``.
     """
     return f"""<input_template>
     <file_info>
@@ -90,8 +97,8 @@ def input_template(rsc_fpops_est: float = 1e12) -> str:
         <rsc_fpops_bound>{rsc_fpops_est * 100:g}</rsc_fpops_bound>
         <target_nresults>1</target_nresults>
         <min_quorum>1</min_quorum>
-        <max_error_results>3</max_error_results>
-        <max_total_results>4</max_total_results>
+        <max_error_results>{max_runs - 1}</max_error_results>
+        <max_total_results>{max_runs}</max_total_results>
         <max_success_results>2</max_success_results>
         <delay_bound>604800</delay_bound>
     </workunit>

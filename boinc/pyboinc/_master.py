@@ -281,7 +281,7 @@ class Master:
         try:
             self.backend.start(BackendContext(
                 batch_dir=batch.path, token=batch.token, report=self._report,
-                load_state=self._load_backend_state, save_state=self._save_backend_state))
+                load_state=self._load_backend_state, save_state=self._save_backend_state, retries=self.retries))
             skipped = batch.failed_seqs()
             old = set(batch.handled)
             new = set(batch.results) - old - skipped
@@ -376,9 +376,9 @@ class Master:
                         handle(seq, ev.output)
                         done.append(seq)
                         continue
-                    attempts[seq] = n = attempts.get(seq, 0) + 1
+                    attempts[seq] = n = attempts.get(seq, 0) + max(1, ev.runs)
                     entry = batch.entries[seq]
-                    if n <= self.retries:
+                    if n <= self.retries and not ev.final:
                         nretries += 1
                         self.backend.submit([Job(seq, batch.job_name(seq), self._worker_path(entry.worker),
                                                  entry.payload, attempt=n + 1)])

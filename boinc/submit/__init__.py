@@ -13,6 +13,7 @@ from .async_client import AsyncBoincServer
 from .client import DEFAULT_TIMEOUT, BoincServer, StagedFile, file_md5
 from .structs import (
     Batch,
+    BatchCounts,
     BatchDesc,
     BatchJobs,
     BatchSetStatus,
@@ -28,6 +29,7 @@ from .structs import (
     JobDetail,
     JobInstance,
     JobParams,
+    JobResult,
     JobStatus,
     OutputFile,
     Templates,
@@ -37,6 +39,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncBoincServer",
     "Batch",
+    "BatchCounts",
     "BatchDesc",
     "BatchJobs",
     "BatchSetStatus",
@@ -53,6 +56,7 @@ __all__ = [
     "JobDetail",
     "JobInstance",
     "JobParams",
+    "JobResult",
     "JobStatus",
     "OutputFile",
     "StagedFile",

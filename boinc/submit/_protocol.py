@@ -30,7 +30,7 @@ import attrs
 
 from .._xml import decode, decode_bytes, encode_into, find_element, iter_elements, xml_field
 from .._xml.decode import decode_element
-from ..errors import HttpError, ProtocolError, ReplyParseError, SubmitError
+from ..errors import HttpError, NoCanonicalResult, ProtocolError, ReplyParseError, SubmitError
 from .structs import (
     Batch,
     BatchDesc,
@@ -451,8 +451,8 @@ class _Batches:
 @attrs.frozen(kw_only=True)
 class _Batch2:
     server_time: float = 0.0
-    batch_size: tuple[int, ...] = ()
-    job: tuple[JobDetail, ...] = ()
+    batch_sizes: tuple[int, ...] = xml_field(tag="batch_size", default=())
+    jobs: tuple[JobDetail, ...] = xml_field(tag="job", default=())
 
 
 @attrs.frozen(kw_only=True)
@@ -514,16 +514,16 @@ def parse_batch2(text: str, batch_names: Sequence[str]) -> BatchSetStatus:
         ReplyParseError: the sizes do not add up to the jobs.
     """
     raw = _decode(_Batch2, text, "query_batch2")
-    if len(raw.batch_size) != len(batch_names) or sum(raw.batch_size) != len(raw.job):
+    if len(raw.batch_sizes) != len(batch_names) or sum(raw.batch_sizes) != len(raw.jobs):
         raise ReplyParseError(
-            f"query_batch2: {len(raw.batch_size)} batch sizes summing to {sum(raw.batch_size)} "
-            f"for {len(batch_names)} names and {len(raw.job)} jobs",
+            f"query_batch2: {len(raw.batch_sizes)} batch sizes summing to {sum(raw.batch_sizes)} "
+            f"for {len(batch_names)} names and {len(raw.jobs)} jobs",
             path="query_batch2",
         )
     out: list[BatchJobs] = []
     pos = 0
-    for name, size in zip(batch_names, raw.batch_size):
-        out.append(BatchJobs(batch_name=name, jobs=raw.job[pos : pos + size]))
+    for name, size in zip(batch_names, raw.batch_sizes):
+        out.append(BatchJobs(batch_name=name, jobs=raw.jobs[pos : pos + size]))
         pos += size
     return BatchSetStatus(server_time=raw.server_time, batches=tuple(out))
 
@@ -612,7 +612,8 @@ def output_query(cmd: str, authenticator: str, **params: str | int) -> str:
     return urllib.parse.urlencode(query)
 
 
-_NO_SUCH_FILE: Final = re.compile(r"no such file|no job instance|no canonical", re.I)
+_NO_SUCH_FILE: Final = re.compile(r"no such file|no job instance", re.I)
+_NO_CANONICAL: Final = re.compile(r"no canonical result for wu\s*(\S*)", re.I)
 
 
 def check_download(status: int, headers: dict[str, str], head: bytes, *, secret: str = "") -> bool | None:
@@ -624,6 +625,8 @@ def check_download(status: int, headers: dict[str, str], head: bytes, *, secret:
         ``ERROR: no such file``), worth retrying.
 
     Raises:
+        NoCanonicalResult: ``ERROR: no canonical result for wu NAME``: the job
+            is not finished (or failed); retrying at once would not help.
         SubmitError: an ``ERROR: ...`` body (bad auth string, bad file number, ...).
         HttpError: a redirect (a missing or non-numeric argument), an error
             status, or an HTML page.
@@ -644,6 +647,14 @@ def check_download(status: int, headers: dict[str, str], head: bytes, *, secret:
         msg = text[6:].strip()
         if _NO_SUCH_FILE.search(msg):
             return True
+        nc = _NO_CANONICAL.search(msg)
+        if nc:
+            name = nc.group(1)
+            raise NoCanonicalResult(
+                f"get_output.php: job {name or '?'} has no result yet (no canonical instance: "
+                "not finished, or failed)",
+                job_name=name,
+            )
         raise SubmitError(-1, f"get_output.php: {msg}")
     if status != 200:
         raise HttpError(status, "get_output.php failed")

@@ -1,105 +1,128 @@
-"""``BoincServer``: remote job submission to a BOINC project, over plain stdlib HTTP.
+"""``BoincServer``: remote job submission to a BOINC project.
 
-Every method sends one request (a few for file staging), checks the reply with
-:mod:`boinc.submit._protocol` and returns a typed value. Transport failures
-become :class:`~boinc.errors.TransportError` subclasses, server errors
+Every method runs one flow of :mod:`boinc.submit._ops` (one request, or a few
+for file staging, downloads and waiting) over a blocking httpx client, and
+returns a typed value. Transport failures become
+:class:`~boinc.errors.TransportError` subclasses, server errors
 :class:`~boinc.errors.SubmitError`. The authenticator never appears in a
 ``repr``, a log line or an exception.
 """
 
 from __future__ import annotations
 
-import hashlib
-import http.client
-import logging
-import os
-import socket
 import ssl
-import tempfile
 import time
 import urllib.parse
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from types import TracebackType
+from typing import Final, Generic, TypeVar
 
-import attrs
-
-from .. import __version__
-from ..errors import (
-    ConnectError,
-    ConnectionClosed,
-    HttpError,
-    ProtocolError,
-    RpcTimeout,
-    SubmitError,
-    TransportError,
-)
-from . import _protocol as P
+from ..errors import BoincError
+from ._http import AsyncTransport, SyncTransport
+from ._ops import Download, Emit, Flow, Ops, Post, Sleep, StagedFile, Step, _PathLike, file_md5
 from .structs import (
     Batch,
+    BatchCounts,
     BatchDesc,
     BatchSetStatus,
     CompletedJob,
     Estimate,
     Job,
     JobCounts,
+    JobResult,
     Templates,
 )
 
-__all__ = ["DEFAULT_TIMEOUT", "BoincServer", "StagedFile", "file_md5"]
+__all__ = ["DEFAULT_TIMEOUT", "BoincServer", "StagedFile", "check_url", "file_md5"]
 
-log = logging.getLogger("boinc.submit")
+T = TypeVar("T")
+TransportT = TypeVar("TransportT", SyncTransport, AsyncTransport)
 
 #: Seconds a request may take, by default (``submit_batch`` runs create_work synchronously).
 DEFAULT_TIMEOUT: Final = 300.0
-_CHUNK: Final = 1 << 20
-_SMALL_BODY: Final = 1 << 20
-_USER_AGENT: Final = f"boinc-python/{__version__} (remote job submission)"
-_PathLike = str | os.PathLike[str]
 
 
-@attrs.frozen
-class _Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
-@attrs.frozen(kw_only=True)
-class StagedFile:
-    """A local file as the server knows it after :meth:`BoincServer.stage_files`."""
-
-    path: Path  #: the local file
-    phys_name: str  #: its physical name on the server, ``jf_<md5>``
-    md5: str  #: lowercase hex
-    nbytes: int  #: size in bytes
-    uploaded: bool  #: sent by this call (False: the server had it already)
-
-
-def file_md5(path: _PathLike) -> tuple[str, int]:
-    """The MD5 (lowercase hex) and size of a file, read in 1 MiB chunks.
+def check_url(url: str, authenticator: str, max_file_uploads: int) -> tuple[str, str, int, bool]:
+    """Check a client's arguments; returns the project URL (ending in ``/``), host, port and whether it is https.
 
     Raises:
-        OSError: the file cannot be read.
+        ValueError: a URL that is not ``http``/``https``, has a query, or an empty authenticator.
     """
-    h = hashlib.md5()
-    n = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-            n += len(chunk)
-    return h.hexdigest(), n
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http or https project URL: {url!r}")
+    if parts.query or parts.fragment:
+        raise ValueError("the project URL must have no query or fragment")
+    if not authenticator or not isinstance(authenticator, str):
+        raise ValueError("an authenticator (the account key) is required")
+    if max_file_uploads < 1:
+        raise ValueError("max_file_uploads must be at least 1")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    https = parts.scheme == "https"
+    return f"{parts.scheme}://{parts.netloc}{path}", parts.hostname, parts.port or (443 if https else 80), https
 
 
-def _read_chunks(path: Path) -> Iterator[bytes]:
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            yield chunk
+def drive(flow: Flow[T], transport: SyncTransport) -> Iterator[object]:
+    """Run a flow over a blocking transport: yield what it emits, return what it returns."""
+    try:
+        step: Step = next(flow)
+        while True:
+            if isinstance(step, Emit):
+                yield step.value
+                step = flow.send(None)
+                continue
+            try:
+                value: object = None
+                if isinstance(step, Post):
+                    value = transport.post(step)
+                elif isinstance(step, Download):
+                    value = transport.download(step)
+                elif isinstance(step, Sleep):
+                    time.sleep(step.seconds)
+            except BoincError as exc:
+                step = flow.throw(exc)
+                continue
+            step = flow.send(value)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
 
 
-class BoincServer:
+class ServerBase(Generic[TransportT]):
+    """What the blocking and the asyncio server share: arguments, flows, transport (one of each kind)."""
+
+    _transport_class: type[TransportT]
+
+    def __init__(
+        self,
+        url: str,
+        authenticator: str,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        max_file_uploads: int = 20,
+        retries: int = 3,
+        retry_delay: float = 2.0,
+    ) -> None:
+        self.url, host, port, self._https = check_url(url, authenticator, max_file_uploads)
+        self.timeout = timeout
+        self.max_file_uploads = max_file_uploads
+        self.retries = retries
+        self.retry_delay = retry_delay
+        self._ssl = ssl_context if ssl_context is not None else ssl.create_default_context()
+        self._ops = Ops(authenticator, max_file_uploads=max_file_uploads, retries=retries, retry_delay=retry_delay)
+        self._transport: TransportT = self._transport_class(self.url, host, port, timeout, self._ssl)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"
+
+
+class BoincServer(ServerBase[SyncTransport]):
     """A user's handle on a BOINC project's job submission interface.
+
+    Connections are kept and reused: close them with :meth:`close`, or use the
+    server as a context manager. ``HTTPS_PROXY``, ``HTTP_PROXY`` and
+    ``NO_PROXY`` are honoured.
 
     Args:
         url: the project URL, e.g. ``https://example.org/project/`` (a missing
@@ -119,101 +142,27 @@ class BoincServer:
         ValueError: a URL that is not ``http``/``https``, or an empty authenticator.
     """
 
-    def __init__(
-        self,
-        url: str,
-        authenticator: str,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        *,
-        ssl_context: ssl.SSLContext | None = None,
-        max_file_uploads: int = 20,
-        retries: int = 3,
-        retry_delay: float = 2.0,
+    _transport_class = SyncTransport
+
+    def close(self) -> None:
+        """Close the connections kept for reuse (the next request opens new ones)."""
+        self._transport.close()
+
+    def __enter__(self) -> BoincServer:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http or https project URL: {url!r}")
-        if parts.query or parts.fragment:
-            raise ValueError("the project URL must have no query or fragment")
-        if not authenticator or not isinstance(authenticator, str):
-            raise ValueError("an authenticator (the account key) is required")
-        if max_file_uploads < 1:
-            raise ValueError("max_file_uploads must be at least 1")
-        path = parts.path if parts.path.endswith("/") else parts.path + "/"
-        self.url = f"{parts.scheme}://{parts.netloc}{path}"
-        self.timeout = timeout
-        self.max_file_uploads = max_file_uploads
-        self.retries = retries
-        self.retry_delay = retry_delay
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname
-        self._port = parts.port or (443 if self._https else 80)
-        self._path = path
-        self._auth = authenticator
-        self._ssl = ssl_context if ssl_context is not None else ssl.create_default_context()
+        self.close()
 
-    def __repr__(self) -> str:
-        return f"BoincServer({self.url!r})"
-
-    # ------------------------------------------------------------------ transport
-
-    def _connect(self) -> http.client.HTTPConnection:
-        if self._https:
-            return http.client.HTTPSConnection(self._host, self._port, timeout=self.timeout, context=self._ssl)
-        return http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
-
-    def _transport_error(self, what: str, exc: BaseException) -> TransportError:
-        host, port = self._host, self._port
-        if isinstance(exc, (socket.timeout, TimeoutError)):
-            return RpcTimeout(f"{what}: no answer within {self.timeout} s", host=host, port=port)
-        if isinstance(exc, ssl.SSLCertVerificationError):
-            msg = f"{what}: TLS certificate verification failed ({exc.verify_message})"
-            return ConnectError(msg, host=host, port=port)
-        if isinstance(exc, (http.client.RemoteDisconnected, http.client.IncompleteRead, ConnectionResetError)):
-            return ConnectionClosed(f"{what}: the server closed the connection early", host=host, port=port)
-        if isinstance(exc, http.client.HTTPException):
-            return ConnectionClosed(f"{what}: bad HTTP reply ({type(exc).__name__})", host=host, port=port)
-        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        return ConnectError(f"{what}: cannot reach the server ({detail})", host=host, port=port)
-
-    def _post(self, what: str, endpoint: str, body: P.Multipart) -> _Response:
-        conn = self._connect()
-        size = len(body)
-        # Small bodies go in one piece, which http.client sends with the headers
-        # (no Nagle/delayed-ACK stall); big ones are streamed.
-        payload: bytes | Iterator[bytes] = body.to_bytes() if size <= _SMALL_BODY else iter(body)
+    def _run(self, flow: Flow[T]) -> T:
+        run = drive(flow, self._transport)
         try:
-            conn.request(
-                "POST",
-                self._path + endpoint,
-                body=payload,
-                headers={"Content-Type": body.content_type, "Content-Length": str(size), "User-Agent": _USER_AGENT},
-            )
-            resp = conn.getresponse()
-            data = resp.read()
-            headers = {k.lower(): v for k, v in resp.getheaders()}
-        except (OSError, http.client.HTTPException) as exc:
-            raise self._transport_error(what, exc) from _cause(exc)
-        finally:
-            conn.close()
-        log.debug("POST %s (%s) -> HTTP %d, %d bytes", endpoint, what, resp.status, len(data))
-        return _Response(resp.status, headers, data)
-
-    def _rpc(
-        self,
-        op: str,
-        request: bytes,
-        *,
-        endpoint: str = P.RPC_ENDPOINT,
-        files: Sequence[tuple[str, int, Iterable[bytes]]] = (),
-        root: str | None = None,
-    ) -> str:
-        resp = self._post(op, endpoint, P.Multipart(request, files))
-        return P.check_reply(
-            op, resp.status, resp.body, secret=self._auth, location=resp.headers.get("location"), root=root
-        )
-
-    # ------------------------------------------------------------------ operations
+            while True:
+                next(run)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
 
     def ping(self) -> None:
         """Check that the project's submission handler answers.
@@ -222,7 +171,7 @@ class BoincServer:
             SubmitError: the server answered with an error (e.g. down for maintenance, -183).
             TransportError: the server cannot be reached.
         """
-        P.parse_success(self._rpc("ping", P.PING_XML), "ping")
+        self._run(self._ops.ping())
 
     def estimate_batch(self, batch_desc: BatchDesc) -> Estimate:
         """Estimate how long a batch would take on the project.
@@ -233,8 +182,7 @@ class BoincServer:
             SubmitError: e.g. "app not found", "no rsc_fpops_est given for job".
             TransportError: the server cannot be reached.
         """
-        req = P.BatchRequest(authenticator=self._auth, batch=batch_desc)
-        return P.parse_estimate(self._rpc("estimate_batch", P.encode_request(req, "estimate_batch")))
+        return self._run(self._ops.estimate_batch(batch_desc))
 
     def submit_batch(self, batch_desc: BatchDesc) -> int:
         """Submit a batch of jobs; returns the batch id.
@@ -250,11 +198,7 @@ class BoincServer:
                 batch in state INIT behind).
             TransportError: the server cannot be reached.
         """
-        req = P.BatchRequest(authenticator=self._auth, batch=batch_desc)
-        batch_id = P.parse_batch_id(self._rpc("submit_batch", P.encode_request(req, "submit_batch")), "submit_batch")
-        if batch_desc.expire_time:
-            self.set_expire_time(batch_id, batch_desc.expire_time)
-        return batch_id
+        return self._run(self._ops.submit_batch(batch_desc))
 
     def create_batch(self, app_name: str, batch_name: str | None = None, expire_time: float = 0.0) -> int:
         """Create an empty batch (state INIT) for :meth:`stage_files` and :meth:`submit_batch`.
@@ -271,10 +215,7 @@ class BoincServer:
             SubmitError: e.g. "app not found", "no submit access".
             TransportError: the server cannot be reached.
         """
-        req = P.CreateBatchRequest(
-            authenticator=self._auth, app_name=app_name, batch_name=batch_name, expire_time=float(expire_time)
-        )
-        return P.parse_batch_id(self._rpc("create_batch", P.encode_request(req, "create_batch")), "create_batch")
+        return self._run(self._ops.create_batch(app_name, batch_name, expire_time))
 
     def query_batches(self, get_cpu_time: bool = False) -> list[Batch]:
         """The user's batches, except retired ones.
@@ -286,8 +227,7 @@ class BoincServer:
             SubmitError: e.g. "no file access".
             TransportError: the server cannot be reached.
         """
-        req = P.QueryBatchesRequest(authenticator=self._auth, get_cpu_time=get_cpu_time)
-        return P.parse_batches(self._rpc("query_batches", P.encode_request(req, "query_batches")))
+        return self._run(self._ops.query_batches(get_cpu_time))
 
     def query_batch(
         self,
@@ -311,15 +251,7 @@ class BoincServer:
             SubmitError: e.g. "no such batch", "not owner of batch".
             TransportError: the server cannot be reached.
         """
-        _one_batch(batch_id, batch_name)
-        req = P.QueryBatchRequest(
-            authenticator=self._auth,
-            batch_id=batch_id,
-            batch_name=batch_name,
-            get_cpu_time=get_cpu_time,
-            get_job_details=get_job_details,
-        )
-        return P.parse_batch(self._rpc("query_batch", P.encode_request(req, "query_batch")))
+        return self._run(self._ops.query_batch(batch_id, batch_name, get_cpu_time, get_job_details))
 
     def query_batch2(self, batch_names: Sequence[str], min_mod_time: float | None = None) -> BatchSetStatus:
         """Job statuses of several batches, by name (the Condor-style query).
@@ -333,10 +265,7 @@ class BoincServer:
             SubmitError: e.g. "no batch named X".
             TransportError: the server cannot be reached.
         """
-        if isinstance(batch_names, str) or not batch_names:
-            raise ValueError("batch_names must be a non-empty sequence of names")
-        req = P.QueryBatch2Request(authenticator=self._auth, batch_names=tuple(batch_names), min_mod_time=min_mod_time)
-        return P.parse_batch2(self._rpc("query_batch2", P.encode_request(req, "query_batch2")), batch_names)
+        return self._run(self._ops.query_batch2(batch_names, min_mod_time))
 
     def query_job(self, job_id: int) -> Job:
         """A job's instances (:attr:`Job.instances`), by workunit id.
@@ -345,8 +274,7 @@ class BoincServer:
             SubmitError: e.g. "no such job".
             TransportError: the server cannot be reached.
         """
-        req = P.QueryJobRequest(authenticator=self._auth, job_id=job_id)
-        return P.parse_job(self._rpc("query_job", P.encode_request(req, "query_job")), job_id)
+        return self._run(self._ops.query_job(job_id))
 
     def query_completed_job(self, job_name: str) -> CompletedJob:
         """Exit status, times and stderr of a job's canonical instance.
@@ -357,8 +285,7 @@ class BoincServer:
             SubmitError: e.g. "no such job".
             TransportError: the server cannot be reached.
         """
-        req = P.JobNamesRequest(authenticator=self._auth, job_names=(job_name,))
-        return P.parse_completed_job(self._rpc("query_completed_job", P.encode_request(req, "query_completed_job")))
+        return self._run(self._ops.query_completed_job(job_name))
 
     def abort_batch(self, batch_id: int | None = None, *, batch_name: str | None = None) -> None:
         """Abort every job of a batch that has not finished.
@@ -368,7 +295,7 @@ class BoincServer:
             SubmitError: e.g. "no such batch".
             TransportError: the server cannot be reached.
         """
-        self._batch_op("abort_batch", batch_id, batch_name)
+        self._run(self._ops.batch_op("abort_batch", batch_id, batch_name))
 
     def abort_jobs(self, job_names: Sequence[str]) -> list[str]:
         """Abort jobs by name; returns the names the server reports aborted.
@@ -379,22 +306,7 @@ class BoincServer:
                 and the message names them.
             TransportError: the server cannot be reached.
         """
-        if isinstance(job_names, str) or not job_names:
-            raise ValueError("job_names must be a non-empty sequence of names")
-        req = P.JobNamesRequest(authenticator=self._auth, job_names=tuple(job_names))
-        resp = self._post("abort_jobs", P.RPC_ENDPOINT, P.Multipart(P.encode_request(req, "abort_jobs")))
-        body, aborted = P.split_aborted(resp.body)
-        try:
-            text = P.check_reply(
-                "abort_jobs", resp.status, body, secret=self._auth, location=resp.headers.get("location")
-            )
-        except SubmitError as exc:
-            if aborted and not isinstance(exc, HttpError):
-                msg = f"{exc.error_msg} (aborted before the error: {', '.join(aborted)})"
-                raise SubmitError(exc.error_num, msg) from None
-            raise
-        P.parse_success(text, "abort_jobs")
-        return aborted
+        return self._run(self._ops.abort_jobs(job_names))
 
     def retire_batch(self, batch_id: int | None = None, *, batch_name: str | None = None) -> None:
         """Retire a batch: the server may delete its files and records.
@@ -404,7 +316,7 @@ class BoincServer:
             SubmitError: e.g. "no such batch".
             TransportError: the server cannot be reached.
         """
-        self._batch_op("retire_batch", batch_id, batch_name)
+        self._run(self._ops.batch_op("retire_batch", batch_id, batch_name))
 
     def set_expire_time(
         self, batch_id: int | None = None, expire_time: float = 0.0, *, batch_name: str | None = None
@@ -418,12 +330,7 @@ class BoincServer:
             SubmitError: e.g. "no such batch".
             TransportError: the server cannot be reached.
         """
-        self._batch_op("set_expire_time", batch_id, batch_name, expire_time=float(expire_time))
-
-    def _batch_op(self, op: str, batch_id: int | None, batch_name: str | None, **extra: float) -> None:
-        _one_batch(batch_id, batch_name)
-        req = P.BatchRefRequest(authenticator=self._auth, batch_id=batch_id, batch_name=batch_name, **extra)
-        P.parse_success(self._rpc(op, P.encode_request(req, op)), op)
+        self._run(self._ops.set_expire_time(batch_id, expire_time, batch_name))
 
     def get_templates(self, app_name: str | None = None, *, job_name: str | None = None) -> Templates:
         """An app's input and output templates, by app name or by one of its jobs' names.
@@ -435,10 +342,7 @@ class BoincServer:
             SubmitError: e.g. "app not found".
             TransportError: the server cannot be reached.
         """
-        if (app_name is None) == (job_name is None):
-            raise ValueError("give exactly one of app_name and job_name")
-        req = P.GetTemplatesRequest(authenticator=self._auth, app_name=app_name, job_name=job_name)
-        return P.parse_templates(self._rpc("get_templates", P.encode_request(req, "get_templates")))
+        return self._run(self._ops.get_templates(app_name, job_name))
 
     def get_job_counts(self) -> JobCounts:
         """Server-wide job counts (``server_status.php?counts=1``; needs no account).
@@ -447,10 +351,7 @@ class BoincServer:
             HttpError: the page is not there.
             TransportError: the server cannot be reached.
         """
-        text = self._rpc("get_job_counts", b"", endpoint=P.COUNTS_ENDPOINT, root="job_counts")
-        return P.parse_job_counts(text)
-
-    # ------------------------------------------------------------------ input files
+        return self._run(self._ops.get_job_counts())
 
     def query_files(self, phys_names: Sequence[str], batch_id: int = 0, delete_time: int = 0) -> list[str]:
         """Which physical files the server lacks (``job_file.php``); registers the present ones.
@@ -471,14 +372,7 @@ class BoincServer:
                 or the project lacks the ``batch_file_assoc`` table (BOINC bugs).
             TransportError: the server cannot be reached.
         """
-        names = list(phys_names)
-        for name in names:
-            P.check_phys_name(name)
-        req = P.FilesRequest(
-            authenticator=self._auth, batch_id=batch_id, delete_time=int(delete_time), phys_names=tuple(names)
-        )
-        text = self._rpc("query_files", P.encode_request(req, "query_files"), endpoint=P.FILE_ENDPOINT)
-        return [names[i] for i in P.parse_absent(text, len(names))]
+        return self._run(self._ops.query_files(phys_names, batch_id, delete_time))
 
     def upload_files(
         self,
@@ -499,26 +393,7 @@ class BoincServer:
             HttpError: HTTP 500 when a name is registered already (a BOINC bug).
             TransportError: the server cannot be reached.
         """
-        paths = [Path(p) for p in local_names]
-        names = list(phys_names)
-        if len(paths) != len(names):
-            raise ValueError("local_names and phys_names differ in length")
-        for name in names:
-            P.check_phys_name(name)
-        step = self.max_file_uploads
-        for start in range(0, len(names), step):
-            group = list(zip(paths[start : start + step], names[start : start + step]))
-            req = P.FilesRequest(
-                authenticator=self._auth,
-                batch_id=batch_id,
-                delete_time=int(delete_time),
-                phys_names=tuple(n for _, n in group),
-            )
-            files = [(name, path.stat().st_size, _read_chunks(path)) for path, name in group]
-            text = self._rpc(
-                "upload_files", P.encode_request(req, "upload_files"), endpoint=P.FILE_ENDPOINT, files=files
-            )
-            P.parse_success(text, "upload_files")
+        self._run(self._ops.upload_files(local_names, phys_names, batch_id, delete_time))
 
     def stage_files(self, paths: Sequence[_PathLike], batch_id: int = 0, delete_time: int = 0) -> list[StagedFile]:
         """Put local files on the server as ``jf_<md5>`` and return their physical names.
@@ -545,44 +420,7 @@ class BoincServer:
             SubmitError: the server refused a request.
             TransportError: the server cannot be reached.
         """
-        staged: list[StagedFile] = []
-        for p in paths:
-            path = Path(p)
-            md5, size = file_md5(path)
-            staged.append(StagedFile(path=path, phys_name=P.job_file_name(md5), md5=md5, nbytes=size, uploaded=False))
-        unique: dict[str, StagedFile] = {}
-        for s in staged:
-            unique.setdefault(s.phys_name, s)
-        if not unique:
-            return staged
-        absent = self._query_absent(list(unique), batch_id, delete_time)
-        todo = [unique[n] for n in absent]
-        if todo:
-            self.upload_files([s.path for s in todo], [s.phys_name for s in todo], batch_id, delete_time)
-        sent = set(absent)
-        out: list[StagedFile] = []
-        for s in staged:
-            if s.phys_name in sent:
-                sent.discard(s.phys_name)  # the first path of duplicates carries the upload
-                s = attrs.evolve(s, uploaded=True)
-            out.append(s)
-        return out
-
-    def _query_absent(self, names: list[str], batch_id: int, delete_time: int) -> list[str]:
-        try:
-            return self.query_files(names, batch_id, delete_time)
-        except HttpError as exc:
-            if exc.status != 500 or not batch_id:
-                raise
-            log.warning("query_files with batch_id failed (HTTP 500, a BOINC bug); repeating it without batch_id")
-            return self.query_files(names, 0, delete_time)
-        except SubmitError as exc:
-            if "update() failed" not in exc.error_msg or not delete_time:
-                raise
-            log.warning("query_files failed storing delete_time (a BOINC bug); repeating it with delete_time 0")
-            return self.query_files(names, batch_id, 0)
-
-    # ------------------------------------------------------------------ output files
+        return self._run(self._ops.stage_files(paths, batch_id, delete_time))
 
     def get_output_file(self, result_name: str, file_num: int, dest: _PathLike) -> Path:
         """Download one output file of one instance (``get_output.php?cmd=result_file``).
@@ -601,8 +439,7 @@ class BoincServer:
             TransportError: the server cannot be reached, or the download broke off.
             OSError: ``dest`` cannot be written.
         """
-        query = P.output_query("result_file", self._auth, result_name=result_name, file_num=file_num)
-        return self._download(query, Path(dest), f"{result_name}_{file_num}", zip_=False)
+        return self._run(self._ops.get_output_file(result_name, file_num, dest))
 
     def get_job_output_file(self, job_name: str, file_num: int, dest: _PathLike) -> Path:
         """Download one output file of a job's canonical instance (``cmd=workunit_file``).
@@ -621,8 +458,7 @@ class BoincServer:
             TransportError: the server cannot be reached, or the download broke off.
             OSError: ``dest`` cannot be written.
         """
-        query = P.output_query("workunit_file", self._auth, wu_name=job_name, file_num=file_num)
-        return self._download(query, Path(dest), f"{job_name}_{file_num}", zip_=False)
+        return self._run(self._ops.get_job_output_file(job_name, file_num, dest))
 
     def get_job_outputs(self, job_id: int, dest: _PathLike) -> Path:
         """Download every output file of a job's canonical instance, as a zip (``cmd=workunit_files``).
@@ -637,8 +473,7 @@ class BoincServer:
             TransportError: the server cannot be reached, or the download broke off.
             OSError: ``dest`` cannot be written.
         """
-        query = P.output_query("workunit_files", self._auth, wu_id=job_id)
-        return self._download(query, Path(dest), f"job_{job_id}.zip", zip_=True)
+        return self._run(self._ops.get_job_outputs(job_id, dest))
 
     def get_batch_outputs(self, batch_id: int, dest: _PathLike) -> Path:
         """Download the outputs of every job of a batch, as a zip (``cmd=batch_files``).
@@ -656,102 +491,98 @@ class BoincServer:
             TransportError: the server cannot be reached, or the download broke off.
             OSError: ``dest`` cannot be written.
         """
-        query = P.output_query("batch_files", self._auth, batch_id=batch_id)
-        return self._download(query, Path(dest), f"batch_{batch_id}.zip", zip_=True)
+        return self._run(self._ops.get_batch_outputs(batch_id, dest))
 
-    def _download(self, query: str, dest: Path, default_name: str, *, zip_: bool) -> Path:
-        what = "get_output.php?" + query.split("&", 1)[0]
-        for attempt in range(self.retries + 1):
-            conn = self._connect()
-            try:
-                try:
-                    conn.request("GET", f"{self._path}{P.OUTPUT_ENDPOINT}?{query}", headers={"User-Agent": _USER_AGENT})
-                    resp = conn.getresponse()
-                    headers = {k.lower(): v for k, v in resp.getheaders()}
-                    head = resp.read(_CHUNK) if resp.status == 200 else resp.read(65536)
-                except (OSError, http.client.HTTPException) as net:
-                    raise _NetError(net) from net
-                retry = P.check_download(resp.status, headers, head, secret=self._auth)
-                if retry is None:
-                    target = dest / (P.download_name(headers) or default_name) if dest.is_dir() else dest
-                    return _write_atomically(target, head, resp, zip_=zip_, length=_length(headers))
-            except _NetError as wrapped:
-                raise self._transport_error(what, wrapped.exc) from _cause(wrapped.exc)
-            finally:
-                conn.close()
-            log.debug("%s: output not there yet (attempt %d)", what, attempt + 1)
-            if attempt < self.retries:
-                time.sleep(self.retry_delay * 2**attempt)
-        raise HttpError(404, f"{what}: the output file is still missing after {self.retries + 1} attempts")
+    # ------------------------------------------------------------------ waiting for jobs
 
+    def wait_batch(
+        self,
+        batch_id: int,
+        *,
+        poll_interval: float = 10.0,
+        max_poll_interval: float | None = None,
+        timeout: float | None = None,
+        progress: Callable[[BatchCounts], object] | None = None,
+    ) -> Batch:
+        """Poll a batch until every job is done or failed; returns the final :class:`Batch` (with job details).
 
-class _NetError(Exception):
-    """A network failure while a download is written (told apart from local file errors)."""
+        Polls ``query_batch`` with ``get_job_details``: every *poll_interval*
+        seconds while jobs change, doubling up to *max_poll_interval* while
+        none does.
 
-    def __init__(self, exc: OSError | http.client.HTTPException) -> None:
-        super().__init__(type(exc).__name__)
-        self.exc = exc
+        Args:
+            batch_id: the batch.
+            poll_interval: seconds between polls while things happen.
+            max_poll_interval: the longest wait between polls (default 600 s).
+            timeout: give up after this many seconds (``None``: never).
+            progress: called after each poll with the counts of done, in
+                progress, failed and queued jobs.
 
+        Raises:
+            OperationTimeout: the batch was not done within *timeout*.
+            SubmitError: e.g. "no such batch".
+            TransportError: the server cannot be reached.
+        """
+        return self._run(self._ops.wait_batch(batch_id, poll_interval, max_poll_interval, timeout, progress))
 
-def _read(resp: http.client.HTTPResponse) -> bytes:
-    try:
-        return resp.read(_CHUNK)
-    except (OSError, http.client.HTTPException) as exc:
-        raise _NetError(exc) from exc
+    def collect_completed(
+        self,
+        batch_id: int,
+        dest: _PathLike,
+        *,
+        skip: Sequence[str] = (),
+        progress: Callable[[BatchCounts], object] | None = None,
+        missing: dict[str, int] | None = None,
+    ) -> list[JobResult]:
+        """One poll of a batch: its jobs that ended, except those in *skip*.
 
+        A done job's outputs are downloaded into ``dest/<job name>/`` (the
+        ``get_output.php`` workarounds included); a done job whose outputs are
+        still missing after the download retries is left out, for the next
+        poll. A failed job comes with the server's error names, the exit
+        statuses and, where the server can give it, the volunteer's stderr.
+        *progress* is called with the batch's counts. Pass the same dict as
+        *missing* to every poll: a done job whose outputs are missing five
+        polls in a row is then reported failed (:attr:`JobResult.output_error`).
 
-def _length(headers: dict[str, str]) -> int | None:
-    try:
-        return int(headers["content-length"])
-    except (KeyError, ValueError):
-        return None
+        Raises:
+            SubmitError: e.g. "no such batch".
+            TransportError: the server cannot be reached.
+            OSError: ``dest`` cannot be written.
+        """
+        return self._run(self._ops.collect(batch_id, Path(dest), frozenset(skip), progress, missing))[1]
 
+    def iter_completed_jobs(
+        self,
+        batch_id: int,
+        dest: _PathLike,
+        *,
+        poll_interval: float = 10.0,
+        max_poll_interval: float | None = None,
+        timeout: float | None = None,
+        progress: Callable[[BatchCounts], object] | None = None,
+        resubmit: BatchDesc | None = None,
+    ) -> Iterator[JobResult]:
+        """Yield each job of a batch as it ends, until every one has.
 
-def _write_atomically(
-    target: Path, head: bytes, resp: http.client.HTTPResponse, *, zip_: bool, length: int | None
-) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(head)
-            size = len(head)
-            while chunk := _read(resp):
-                f.write(chunk)
-                size += len(chunk)
-            if length is not None and size != length:  # read(amt) does not notice an early EOF
-                raise _NetError(http.client.IncompleteRead(b"", length - size))
-            if zip_ and size == 0:
-                f.write(P.EMPTY_ZIP)  # get_output.php sends 0 bytes for a batch without outputs
-            f.flush()
-            os.fsync(f.fileno())
-        if zip_:
-            _check_zip(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target
+        Polls as :meth:`wait_batch` does and yields what
+        :meth:`collect_completed` finds: successes with their outputs in
+        ``dest/<job name>/``, failures with the server's error names.
 
+        Args:
+            resubmit: the batch's description (the jobs must have names): a
+                failed job is resubmitted once, as ``<name>_r2`` in a new batch.
+                Its failure is yielded with :attr:`JobResult.resubmitted_as`
+                set, and the new job's outcome later.
 
-def _check_zip(path: str) -> None:
-    try:
-        with zipfile.ZipFile(path) as z:
-            bad = z.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ProtocolError(f"the server's zip is not valid: {exc}") from None
-    if bad is not None:
-        raise ProtocolError(f"the server's zip is damaged: bad member {bad!r}")
-
-
-def _cause(exc: BaseException) -> BaseException | None:
-    # Socket errors carry no URL; http.client's own errors may quote the request
-    # line, whose query can hold the authenticator (workunit_file): not chained.
-    return exc if isinstance(exc, OSError) else None
-
-
-def _one_batch(batch_id: int | None, batch_name: str | None) -> None:
-    if (batch_id is None) == (batch_name is None):
-        raise ValueError("give exactly one of batch_id and batch_name")
+        Raises:
+            OperationTimeout: not every job ended within *timeout*.
+            SubmitError: e.g. "no such batch".
+            TransportError: the server cannot be reached.
+        """
+        flow = self._ops.iter_completed_jobs(
+            batch_id, dest, poll_interval, max_poll_interval, timeout, progress, resubmit
+        )
+        for value in drive(flow, self._transport):
+            assert isinstance(value, JobResult)
+            yield value

@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 import attrs
@@ -24,6 +25,7 @@ from .._xml.check import check_document
 
 __all__ = [
     "Batch",
+    "BatchCounts",
     "BatchDesc",
     "BatchJobs",
     "BatchSetStatus",
@@ -39,6 +41,7 @@ __all__ = [
     "JobDetail",
     "JobInstance",
     "JobParams",
+    "JobResult",
     "JobStatus",
     "OutputFile",
     "Templates",
@@ -329,22 +332,37 @@ class JobInstance:
 class Job:
     """A job (workunit): a ``<job>`` of ``query_batch``, or the reply of ``query_job``.
 
-    ``query_batch`` fills the id, name and canonical instance, and with
-    ``get_job_details`` the errors, exit statuses, CPU time and status;
-    ``query_job`` fills :attr:`instances`. The per-job ``errors`` are data, not failures.
+    Which call fills which field (a field the reply did not carry is ``None``,
+    never a value that looks real):
+
+    ================================  ===========  ============================  ==========
+    field                             query_batch  query_batch, get_job_details  query_job
+    ================================  ===========  ============================  ==========
+    :attr:`id`                        yes          yes                           yes
+    :attr:`name`                      yes          yes                           ``None``
+    :attr:`canonical_instance_id`     yes          yes                           ``None``
+    :attr:`status`                    ``None``     yes                           ``None``
+    :attr:`errors`                    ``()``       yes                           ``()``
+    :attr:`exit_statuses`             ``()``       yes                           ``()``
+    :attr:`cpu_time`                  ``None``     done jobs                     ``None``
+    :attr:`instances`                 ``()``       ``()``                        yes
+    ================================  ===========  ============================  ==========
+
+    The per-job ``errors`` are data, not failures.
     """
 
     id: int = 0  #: the workunit id
-    name: str = ""  #: the workunit name
-    canonical_instance_id: int = 0  #: 0 if none
-    #: names of the ``error_mask`` bits (``cancelled``, ``too_many_error_results``, ...)
+    name: str | None = None  #: the workunit name; ``None`` from ``query_job``
+    #: the canonical instance's id, 0 if none; ``None`` from ``query_job``
+    canonical_instance_id: int | None = None
+    #: names of the ``error_mask`` bits (``cancelled``, ``too_many_error_results``, ...); with details only
     errors: tuple[str, ...] = xml_field(tag="error", default=())
-    #: exit statuses of the instances that failed on a client
+    #: exit statuses of the instances that failed on a client; with details only
     exit_statuses: tuple[int, ...] = xml_field(tag="exit_status", default=())
     #: CPU seconds of the canonical instance
     cpu_time: float | None = None
-    #: ``done``, ``error``, ``in_progress`` or ``queued`` (see :class:`JobStatus`); ``""`` without details
-    status: str = ""
+    #: ``done``, ``error``, ``in_progress`` or ``queued`` (see :class:`JobStatus`); ``None`` without details
+    status: str | None = None
     #: the instances (``query_job`` only)
     instances: tuple[JobInstance, ...] = xml_field(tag="instance", default=())
 
@@ -448,3 +466,62 @@ class Estimate:
     """The reply of ``estimate_batch``."""
 
     seconds: float = 0.0  #: estimated elapsed seconds of the whole batch on the project
+
+
+# --------------------------------------------------------------------------- waiting for jobs
+
+
+@attrs.frozen(kw_only=True)
+class BatchCounts:
+    """How a batch's jobs stand, as :meth:`BoincServer.wait_batch` reports it to ``progress``."""
+
+    done: int = 0  #: finished with a canonical instance
+    in_progress: int = 0  #: sent to a volunteer
+    failed: int = 0  #: given up by the server (see :attr:`Job.errors`)
+    queued: int = 0  #: not sent yet
+
+    @classmethod
+    def of(cls, jobs: tuple[Job, ...]) -> BatchCounts:
+        """Count jobs by :attr:`Job.status` (they must come from ``query_batch`` with ``get_job_details``)."""
+        n = {s.value: 0 for s in JobStatus}
+        for job in jobs:
+            if job.status in n:
+                n[job.status] += 1
+        return cls(done=n["done"], in_progress=n["in_progress"], failed=n["error"], queued=n["queued"])
+
+
+@attrs.frozen(kw_only=True)
+class JobResult:
+    """A job that ended, as :meth:`BoincServer.iter_completed_jobs` and :meth:`BoincServer.collect_completed` give it.
+
+    A success has its output files downloaded; a failure carries what the
+    server says about it.
+    """
+
+    job: Job  #: the job as ``query_batch`` (with details) reported it
+    ok: bool  #: True: it has a canonical instance and its outputs are in :attr:`output_files`
+    #: the downloaded outputs, in the output template's order (successes only)
+    output_files: tuple[Path, ...] = ()
+    #: the volunteer's stderr of the failed job, where the server could return it
+    stderr_out: str | None = None
+    #: why :attr:`stderr_out` is ``None`` for a failure (e.g. the server's ``query_completed_job`` bug)
+    stderr_error: str = ""
+    #: why a done job counts as failed: its outputs could not be downloaded
+    output_error: str = ""
+    #: the name this job was resubmitted under, if it failed and was resubmitted
+    resubmitted_as: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The job's name."""
+        return self.job.name or ""
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        """The server's error names of a failed job (``too_many_error_results``, ...)."""
+        return self.job.errors
+
+    @property
+    def exit_statuses(self) -> tuple[int, ...]:
+        """Exit statuses of the instances that failed on a volunteer's host."""
+        return self.job.exit_statuses

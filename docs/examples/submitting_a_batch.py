@@ -16,14 +16,18 @@ import time
 import zipfile
 from pathlib import Path
 
-from boinc.submit import BatchDesc, BatchState, BoincServer, FileDesc, JobDesc
+from boinc.submit import BatchCounts, BatchDesc, BoincServer, FileDesc, JobDesc
 
 INPUTS = ["hello from staged file A (r3)\n", "second staged file, b (r3)\n"]
 
 
 def main(url: str, authenticator: str, workdir: Path, poll_seconds: float = 60.0) -> list[str]:
     """Run one batch of two jobs from start to end; return the names of the output files."""
-    server = BoincServer(url, authenticator, timeout=120)
+    with BoincServer(url, authenticator, timeout=120) as server:
+        return _run(server, workdir, poll_seconds)
+
+
+def _run(server: BoincServer, workdir: Path, poll_seconds: float) -> list[str]:
 
     # 1. An empty batch, so that the input files can be associated with it.
     batch_name = "fx_staged_r3"
@@ -50,13 +54,11 @@ def main(url: str, authenticator: str, workdir: Path, poll_seconds: float = 60.0
     )
     server.submit_batch(BatchDesc(app_name="worker", batch_id=batch_id, jobs=jobs))
 
-    # 4. Wait until every job is done or has failed.
-    while True:
-        batch = server.query_batch(batch_id, get_cpu_time=True, get_job_details=True)
-        print(f"batch {batch.name}: {batch.fraction_done:.0%} done, {batch.nerror_jobs} failed")
-        if batch.state in (BatchState.COMPLETE, BatchState.ABORTED):
-            break
-        time.sleep(poll_seconds)
+    # 4. Wait until every job is done or has failed (polling more slowly while nothing changes).
+    def progress(n: BatchCounts) -> None:
+        print(f"batch {batch_name}: {n.done} done, {n.in_progress} running, {n.failed} failed, {n.queued} queued")
+
+    batch = server.wait_batch(batch_id, poll_interval=poll_seconds, progress=progress)
     for job in batch.jobs:
         print(f"  {job.name}: {job.status}", ", ".join(job.errors))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from boinc.errors import JobFailed
-from boinc.pyboinc import BoincBackend, Master
+from boinc.pyboinc import BoincBackend, JobFailure, Master
 from boinc.pyboinc._makeapp import make_app
 from boinc.submit import BoincServer
 from tests.pyboinc_fake_project import AUTH, FakeProject
@@ -82,14 +82,33 @@ def test_job_errors_go_to_the_failure_policy(app: Path) -> None:
     _failing_app(app)
     with FakeProject(app / "project", _vdir(app)) as project:
         m = _master(app, project, retries=1)
-        with pytest.raises(JobFailed, match=r"exit status 195 \(EXIT_CHILD_FAILED") as info:
+        with pytest.raises(JobFailed, match=r"exit status 195 in 2 instances \(EXIT_CHILD_FAILED") as info:
             m.run(lambda: m.call("bad_worker.py", 1), print)
         assert "too_many_error_results" in info.value.reason and "after 2 attempts" in info.value.reason
         names = sorted(project.runs)
         completed = [op for op, _ in project.log if op == "query_completed_job"]
-    assert names == [names[0], names[0] + "_r2"]  # the retry is a new job on the server
-    assert completed  # asked for stderr; the server's HTTP 500 for failed jobs is tolerated
+    assert names == [names[0], names[0]]  # the server ran it twice (its template's limit); not resubmitted
+    assert completed  # asked for stderr; the server's HTTP 500 for failed jobs is reported plainly
+    assert "could not return the volunteer's stderr" in info.value.reason
     assert project.bad_requests == []
+
+
+@pytest.mark.parametrize("retries", [0, 2])
+def test_a_deterministic_failure_runs_at_most_retries_plus_one_times(app: Path, retries: int) -> None:
+    _failing_app(app)
+    failures: list[JobFailure] = []
+    with FakeProject(app / "project", _vdir(app)) as project:
+        m = _master(app, project, retries=retries, on_error=failures.append)
+        m.run(lambda: m.call("bad_worker.py", 1), print)
+        runs = list(project.runs)
+        (job,) = project.jobs.values()
+    assert len(runs) == retries + 1  # the server's reruns count: one retry budget
+    assert job.max_runs == retries + 1  # set through the job's own input template
+    (failure,) = failures
+    assert failure.attempts == retries + 1
+    assert "exit status 195" in failure.reason and "too_many_total_results" in failure.reason
+    assert "the server ran it" in failure.reason and "gave up" in failure.reason
+    assert "could not return the volunteer's stderr" in failure.reason
 
 
 def test_skip_policy_on_boinc(app: Path) -> None:

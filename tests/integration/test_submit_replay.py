@@ -18,7 +18,15 @@ from typing import Any
 
 import pytest
 
-from boinc.errors import ConnectError, HttpError, ProtocolError, RpcTimeout, SubmitError, TransportError
+from boinc.errors import (
+    ConnectError,
+    HttpError,
+    NoCanonicalResult,
+    ProtocolError,
+    RpcTimeout,
+    SubmitError,
+    TransportError,
+)
 from boinc.submit import AsyncBoincServer, BatchDesc, BatchState, BoincServer, FileDesc, JobDesc, JobParams
 from tests.submit_replay import AUTHENTICATOR, Canned, ReplayServer
 
@@ -206,13 +214,13 @@ FAILING: dict[str, tuple[Call, type[Exception], str]] = {
     "error__query_completed_job_unknown": (lambda s: s.query_completed_job("no_such_job"), SubmitError, "no such job"),
     "error__query_completed_job_failed_job": (
         lambda s: s.query_completed_job("fx_fail_r3_0"),
-        HttpError,
-        "without a canonical instance",
+        NoCanonicalResult,
+        "no canonical instance .* cannot return the job's stderr",
     ),
     "query_completed_job__not_completed": (
         lambda s: s.query_completed_job("fx_staged_r3_0"),
-        HttpError,
-        "without a canonical instance",
+        NoCanonicalResult,
+        "no canonical instance",
     ),
     "error__abort_jobs_unknown": (lambda s: s.abort_jobs(["no_such_job"]), SubmitError, "no job no_such_job"),
     "error__get_templates_unknown_app": (lambda s: s.get_templates("nosuchapp"), SubmitError, "app not found"),
@@ -570,7 +578,11 @@ def test_async_twin_has_every_method() -> None:
     import inspect
 
     sync = {n for n, _ in inspect.getmembers(BoincServer, inspect.isfunction) if not n.startswith("_")}
-    coro = {n for n, f in inspect.getmembers(AsyncBoincServer, inspect.iscoroutinefunction) if not n.startswith("_")}
+    coro = {
+        n
+        for n, f in inspect.getmembers(AsyncBoincServer)
+        if (inspect.iscoroutinefunction(f) or inspect.isasyncgenfunction(f)) and not n.startswith("_")
+    }
     assert sync == coro
     for name in sync:
         a = inspect.signature(getattr(BoincServer, name))
