@@ -9,7 +9,7 @@ import asyncio
 import sys
 
 from boinc.gui_rpc import RunMode
-from boinc.gui_rpc.monitor import Cluster, Host
+from boinc.cluster.poller import Cluster, Host
 
 
 async def main(password: str, specs: list[str]) -> None:

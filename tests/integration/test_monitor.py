@@ -10,7 +10,7 @@ import pytest
 
 from boinc import errors
 from boinc.gui_rpc import RunMode
-from boinc.gui_rpc.monitor import Cluster, Host
+from boinc.cluster.poller import Cluster, Host
 from tests.fake_gui_rpc import FakePeer, fixture
 
 

@@ -22,10 +22,10 @@ from typing import Any, TypeVar
 import attrs
 
 from .. import errors
-from .async_client import AsyncRpcClient
-from .enums import RunMode
-from .structs import CcStatus, Project, Result
-from .urls import GUI_RPC_PORT, resolve_address
+from ..gui_rpc.async_client import AsyncRpcClient
+from ..gui_rpc.enums import RunMode
+from ..gui_rpc.structs import CcStatus, Project, Result
+from ..gui_rpc.urls import GUI_RPC_PORT, resolve_address
 
 __all__ = ["Cluster", "Host", "HostSnapshot"]
 
