@@ -1,0 +1,532 @@
+"""The Flask app: pages, the JSON API, login and control (see :func:`create_app`)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timezone
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ... import errors
+from ..model import ClusterSnapshot
+from . import _view
+from ._auth import Login, csrf_token, csrf_valid
+from ._control import (
+    PROJECT_OPS,
+    BadAction,
+    CheckpointAction,
+    ModeAction,
+    ProjectAction,
+    TaskAction,
+    parse_checkpoint,
+    parse_mode,
+    parse_project,
+    parse_task,
+)
+
+__all__ = ["Runner", "SnapshotSource", "create_app"]
+
+log = logging.getLogger("boinc.cluster.web")
+
+#: Seconds a page waits for a control action's outcome.
+ACTION_TIMEOUT = 60.0
+
+_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+class SnapshotSource(Protocol):
+    """What the app reads: the poller's latest :class:`~boinc.cluster.model.ClusterSnapshot`."""
+
+    @property
+    def snapshot(self) -> ClusterSnapshot:
+        """The latest snapshot."""
+
+
+class Runner(Protocol):
+    """What runs a control coroutine on the poller's event loop (:class:`~boinc.cluster.web.LoopThread`)."""
+
+    def call(self, coro: Coroutine[Any, Any, Any], timeout: float | None = None) -> Any:
+        """Run ``coro`` on the loop and return its value."""
+
+
+Action = ModeAction | ProjectAction | TaskAction | CheckpointAction
+ResponseValue = WerkzeugResponse | str | tuple[Any, int]
+
+
+# -- filters: numbers and times to text (host strings pass through untouched and are escaped) --
+
+
+def _ago(t: float | None) -> str:
+    if not t:
+        return "never"
+    delta = time.time() - t
+    future = delta < 0
+    delta = abs(delta)
+    if delta < 90:
+        text = f"{delta:.0f} s"
+    elif delta < 5400:
+        text = f"{delta / 60:.0f} min"
+    elif delta < 2 * 86400:
+        text = f"{delta / 3600:.1f} h"
+    else:
+        text = f"{delta / 86400:.1f} days"
+    return f"in {text}" if future else f"{text} ago"
+
+
+def _datetime(t: float | None) -> str:
+    if not t:
+        return ""
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None or seconds < 0:
+        return ""
+    s = int(seconds + 0.5)
+    h, rest = divmod(s, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _bytes(n: float | None) -> str:
+    value = float(n or 0)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return ""  # unreachable
+
+
+# -- the app -----------------------------------------------------------------------------------
+
+
+class _State:
+    """What the views share: the source, the runner, the login and the caches."""
+
+    def __init__(
+        self,
+        source: SnapshotSource,
+        runner: Runner | None,
+        login: Login,
+        history: Any,
+        metrics: Callable[..., Any] | None,
+        login_to_view: bool,
+        action_timeout: float,
+    ) -> None:
+        self.source = source
+        self.runner = runner
+        self.login = login
+        self.history = history
+        self.metrics = metrics
+        self.login_to_view = login_to_view
+        self.action_timeout = action_timeout
+        self.overview = _view.OverviewCache()
+
+    @property
+    def control_note(self) -> str:
+        if not self.login.configured:
+            return "Control is off: no login is configured (see boinc-cluster hash-password)."
+        if self.runner is None:
+            return "Control is off: the poller does not run in this process."
+        return "Log in to control hosts."
+
+
+def _state() -> _State:
+    state: _State = current_app.extensions["boinc_cluster"]
+    return state
+
+
+def _api_authorized() -> bool:
+    """A bearer token or a logged-in session (with ``X-CSRF-Token`` for changes)."""
+    state = _state()
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token:
+        return state.login.check_token(token.strip())
+    if not state.login.logged_in():
+        return False
+    return request.method in ("GET", "HEAD") or csrf_valid(request.headers.get("X-CSRF-Token"))
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _same_site_path(target: str | None, fallback: str) -> str:
+    """``target`` if it is a path of this site (no scheme, no host), else ``fallback``: no open redirects."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    parts = urlsplit(target)
+    return fallback if parts.scheme or parts.netloc else target
+
+
+def _run(action: Action) -> dict[str, str | None]:
+    """Run ``action`` on the poller's loop; per host, ``None`` (done) or the error's text."""
+    state = _state()
+    if state.runner is None:
+        abort(403, description=state.control_note)
+    try:
+        outcome = state.runner.call(action.coroutine(state.source), state.action_timeout)
+    except TimeoutError:
+        return dict.fromkeys(action.hosts, f"no outcome within {state.action_timeout:g} s")
+    except errors.BoincError as exc:
+        return dict.fromkeys(action.hosts, str(exc))
+    result: dict[str, str | None] = {}
+    for host in action.hosts:
+        value = outcome.get(host) if outcome is not None else None
+        result[host] = str(value) if isinstance(value, BaseException) else None
+    failed = sum(v is not None for v in result.values())
+    log.info("control: %s on %d host(s), %d failed", action.describe(), len(result), failed)
+    return result
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+pages = Blueprint("pages", __name__)
+
+
+@pages.before_request
+def _pages_gate() -> ResponseValue | None:
+    state = _state()
+    if state.login_to_view and request.endpoint != "pages.login" and not state.login.logged_in():
+        return redirect(url_for("pages.login", next=request.path))
+    if request.method == "POST" and not csrf_valid(request.form.get("csrf_token")):
+        abort(400, description="The form is stale or not from this site (bad CSRF token): reload the page.")
+    return None
+
+
+def _page_control_gate() -> None:
+    state = _state()
+    if not state.login.has_password:
+        abort(403, description=state.control_note)
+    if not state.login.logged_in():
+        abort(403, description="Log in to control hosts.")
+
+
+@pages.route("/")
+def overview() -> str:
+    """The overview: one row per host and the "needs attention" list."""
+    state = _state()
+    data = state.overview.get(state.source.snapshot, time.time())
+    return render_template("overview.html", data=data, project_ops=list(PROJECT_OPS.items()))
+
+
+@pages.route("/hosts/<name>")
+def host(name: str) -> str:
+    """One host: tasks, projects, transfers, event log and notices."""
+    snap = _state().source.snapshot.hosts.get(name)
+    if snap is None:
+        abort(404, description="No such host.")
+    return render_template("host.html", data=_view.host_detail(snap, time.time()))
+
+
+@pages.route("/history")
+def history() -> str:
+    """Completed tasks per hour (an inline SVG chart) and the latest completed tasks."""
+    state = _state()
+    hours = request.args.get("hours", 48, type=int) or 48
+    data = _view.history_data(state.history, time.time(), hours=max(1, min(hours, 24 * 31)))
+    return render_template("history.html", data=data, chart=_view.chart(data["per_hour"]))
+
+
+@pages.route("/login", methods=["GET", "POST"])
+def login() -> ResponseValue:
+    """The login form; a right password logs the session in."""
+    state = _state()
+    target = _same_site_path(request.values.get("next"), url_for("pages.overview"))
+    if request.method == "POST":
+        if state.login.check_password(request.form.get("password", "")):
+            state.login.log_in()
+            log.info("login from %s", request.remote_addr)
+            return redirect(target)
+        log.warning("failed login from %s", request.remote_addr)
+        flash("Wrong password.", "error")
+        return render_template("login.html", next=target), 403
+    return render_template("login.html", next=target)
+
+
+@pages.route("/logout", methods=["POST"])
+def logout() -> WerkzeugResponse:
+    """Log the session out."""
+    _state().login.log_out()
+    return redirect(url_for("pages.overview"))
+
+
+def _flash_outcome(action: Action, outcome: dict[str, str | None]) -> None:
+    failed = {h: e for h, e in outcome.items() if e is not None}
+    done = len(outcome) - len(failed)
+    if done:
+        flash(f"Done: {action.describe()} on {done} host{'s' if done != 1 else ''}.", "ok")
+    for host_name, error in failed.items():
+        flash(f"{host_name}: {error}", "error")
+
+
+@pages.route("/control/hosts", methods=["POST"])
+def control_hosts() -> WerkzeugResponse:
+    """A mode, project or suspend-at-checkpoint action on the hosts selected in a form (``hosts`` fields)."""
+    _page_control_gate()
+    snapshot = _state().source.snapshot
+    form = request.form
+    target = _same_site_path(form.get("next"), url_for("pages.overview"))
+    action: Action
+    try:
+        if form.get("action") == "project":
+            action = parse_project(form, form.getlist("hosts"), snapshot)
+        elif form.get("action") == "checkpoint":
+            action = parse_checkpoint(form.getlist("hosts"), snapshot)
+        else:
+            action = parse_mode(form, form.getlist("hosts"), snapshot)
+    except BadAction as exc:
+        flash(str(exc), "error")
+        return redirect(target)
+    _flash_outcome(action, _run(action))
+    return redirect(target)
+
+
+@pages.route("/control/task", methods=["POST"])
+def control_task() -> ResponseValue:
+    """A task action; ``abort`` first shows a confirmation page."""
+    _page_control_gate()
+    try:
+        action = parse_task(request.form, _state().source.snapshot)
+    except BadAction as exc:
+        abort(400, description=str(exc))
+    if action.op == "abort" and request.form.get("confirm") != "yes":
+        return render_template("confirm.html", host=action.host, project_url=action.project_url, name=action.name)
+    _flash_outcome(action, _run(action))
+    return redirect(url_for("pages.host", name=action.host))
+
+
+# -- JSON API ----------------------------------------------------------------------------------
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+@api.before_request
+def _api_gate() -> ResponseValue | None:
+    state = _state()
+    if request.method == "POST":
+        if not state.login.configured:
+            abort(403, description=state.control_note)
+        if not _api_authorized():
+            abort(401, description="A bearer token or a logged-in session (with X-CSRF-Token) is needed.")
+    elif state.login_to_view and not _api_authorized():
+        abort(401, description="A bearer token or a logged-in session is needed.")
+    return None
+
+
+@api.route("/overview")
+def api_overview() -> WerkzeugResponse:
+    """The overview's data."""
+    state = _state()
+    return jsonify(state.overview.get(state.source.snapshot, time.time()))
+
+
+@api.route("/hosts/<name>")
+def api_host(name: str) -> WerkzeugResponse:
+    """One host's data."""
+    snap = _state().source.snapshot.hosts.get(name)
+    if snap is None:
+        abort(404, description="No such host.")
+    return jsonify(_view.host_detail(snap, time.time()))
+
+
+@api.route("/history")
+def api_history() -> WerkzeugResponse:
+    """The history page's data."""
+    hours = request.args.get("hours", 48, type=int) or 48
+    return jsonify(_view.history_data(_state().history, time.time(), hours=max(1, min(hours, 24 * 31))))
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, description="The body must be a JSON object.")
+    return body
+
+
+def _api_outcome(action: Action) -> WerkzeugResponse:
+    outcome = _run(action)
+    return jsonify({"ok": all(v is None for v in outcome.values()), "action": action.describe(), "results": outcome})
+
+
+@api.route("/control/modes", methods=["POST"])
+def api_modes() -> WerkzeugResponse:
+    """Set a mode: ``{"hosts": [...], "kind": "run", "mode": "never", "duration": 3600}``."""
+    body = _json_body()
+    try:
+        action = parse_mode(body, body.get("hosts", ()), _state().source.snapshot)
+    except BadAction as exc:
+        abort(400, description=str(exc))
+    return _api_outcome(action)
+
+
+@api.route("/control/checkpoint", methods=["POST"])
+def api_checkpoint() -> WerkzeugResponse:
+    """Suspend running tasks at their next checkpoint: ``{"hosts": [...]}``."""
+    body = _json_body()
+    try:
+        action = parse_checkpoint(body.get("hosts", ()), _state().source.snapshot)
+    except BadAction as exc:
+        abort(400, description=str(exc))
+    return _api_outcome(action)
+
+
+@api.route("/control/projects", methods=["POST"])
+def api_projects() -> WerkzeugResponse:
+    """A project operation: ``{"hosts": [...], "project_url": "...", "op": "update"}``."""
+    body = _json_body()
+    try:
+        action = parse_project(body, body.get("hosts", ()), _state().source.snapshot)
+    except BadAction as exc:
+        abort(400, description=str(exc))
+    return _api_outcome(action)
+
+
+@api.route("/control/tasks", methods=["POST"])
+def api_tasks() -> WerkzeugResponse:
+    """A task operation: ``{"host": "...", "project_url": "...", "name": "...", "op": "abort", "confirm": true}``."""
+    body = _json_body()
+    try:
+        action = parse_task(body, _state().source.snapshot)
+    except BadAction as exc:
+        abort(400, description=str(exc))
+    if action.op == "abort" and body.get("confirm") is not True:
+        abort(400, description='Aborting a task needs "confirm": true.')
+    return _api_outcome(action)
+
+
+# -- metrics -----------------------------------------------------------------------------------
+
+
+def _metrics() -> ResponseValue:
+    state = _state()
+    if state.metrics is None:
+        abort(404, description="No metrics in this app.")
+    if state.login_to_view and not _api_authorized():
+        abort(401, description="A bearer token is needed.")
+    return WerkzeugResponse.from_app(state.metrics, request.environ)
+
+
+# -- errors and headers ------------------------------------------------------------------------
+
+
+def _error(exc: HTTPException) -> ResponseValue:
+    code = exc.code or 500
+    if _wants_json():
+        response = jsonify({"error": exc.description, "code": code})
+        response.status_code = code
+        if code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="boinc-cluster"'
+        return response
+    return render_template("error.html", code=code, title=exc.name, message=exc.description), code
+
+
+def _internal_error(exc: Exception) -> ResponseValue:
+    # the page and the JSON say nothing about the exception; the log has its type and traceback
+    log.error("internal error on %s %s", request.method, request.path, exc_info=exc)
+    if _wants_json():
+        return jsonify({"error": "internal error", "code": 500}), 500
+    return render_template("error.html", code=500, title="Internal error", message="Something went wrong."), 500
+
+
+def _headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = _CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if not request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def create_app(
+    source: SnapshotSource,
+    *,
+    runner: Runner | None = None,
+    history: Any = None,
+    metrics: Callable[..., Any] | None = None,
+    password_hash: str | None = None,
+    token_hash: str | None = None,
+    verify_password: Callable[[str, str], bool] | None = None,
+    secret_key: bytes | None = None,
+    login_to_view: bool = False,
+    action_timeout: float = ACTION_TIMEOUT,
+) -> Flask:
+    """The web app: overview, host and history pages, the JSON API, login and control.
+
+    Args:
+        source: what holds the latest snapshot (the :class:`~boinc.cluster.poller.Poller`).
+        runner: runs control coroutines on the poller's loop (a :class:`LoopThread`); ``None``
+            turns control off.
+        history: the task history (:mod:`boinc.cluster.history`), or ``None``.
+        metrics: a WSGI app served at ``/metrics`` (the Prometheus exposition), or ``None``.
+        password_hash: the login password's hash (``boinc-cluster hash-password``); without it
+            (and without ``token_hash``) control is refused.
+        token_hash: the JSON API bearer token's hash, made the same way.
+        verify_password: ``verify(stored_hash, candidate) -> bool`` (default: the one that
+            checks ``hash-password``'s hashes).
+        secret_key: signs the session cookie (default: random, so a restart logs everyone out).
+        login_to_view: pages and reading API calls need a login too (for a non-loopback bind).
+        action_timeout: seconds a control request waits for its outcome.
+    """
+    import secrets
+
+    if verify_password is None:
+        from ..hosts import verify_password as default_verify
+
+        verify_password = default_verify
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key or secrets.token_bytes(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_NAME="boinc_cluster",
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=1 << 20,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    login = Login(password_hash, token_hash, verify_password)
+    app.extensions["boinc_cluster"] = _State(source, runner, login, history, metrics, login_to_view, action_timeout)
+    app.jinja_env.filters.update(ago=_ago, datetime=_datetime, duration=_duration, bytes=_bytes)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        state = _state()
+        return {
+            "csrf_token": csrf_token,
+            "logged_in": state.login.logged_in(),
+            "login_configured": state.login.has_password,
+            "can_control": state.login.logged_in() and state.runner is not None,
+            "control_note": state.control_note,
+        }
+
+    app.register_blueprint(pages)
+    app.register_blueprint(api)
+    app.add_url_rule("/metrics", "metrics", _metrics)
+    app.register_error_handler(HTTPException, _error)
+    app.register_error_handler(Exception, _internal_error)
+    app.after_request(_headers)
+    return app
