@@ -11,7 +11,16 @@ from typing import Any
 from boinc import errors
 from boinc.cluster.model import ClusterSnapshot, HostSnapshot, Reason, TaskCounts
 from boinc.gui_rpc.enums import ResultState, RunMode, SchedulerState, SuspendReason
-from boinc.gui_rpc.structs import ActiveTask, CcStatus, FileTransfer, Message, Notice, PersistentFileXfer, Project, Result
+from boinc.gui_rpc.structs import (
+    ActiveTask,
+    CcStatus,
+    FileTransfer,
+    Message,
+    Notice,
+    PersistentFileXfer,
+    Project,
+    Result,
+)
 
 #: What a hostile host might send: markup in every string it controls.
 EVIL = '<script>document.title="pwned";window.pwned=1</script>'
@@ -25,56 +34,110 @@ def _results(now: float) -> tuple[Result, ...]:
         active_task_state=1, scheduler_state=SchedulerState.SCHEDULED, fraction_done=0.25, elapsed_time=3600.0
     )
     return (
-        Result(name="task_running", project_url=URL_A, state=ResultState.FILES_DOWNLOADED, active_task=running,
-               report_deadline=now + 86400 * 7),
+        Result(
+            name="task_running",
+            project_url=URL_A,
+            state=ResultState.FILES_DOWNLOADED,
+            active_task=running,
+            report_deadline=now + 86400 * 7,
+        ),
         # 25 % in an hour -> 3 more hours, deadline in one: late
-        Result(name="task_late", project_url=URL_A, state=ResultState.FILES_DOWNLOADED,
-               active_task=running, report_deadline=now + 3600),
-        Result(name="task_waiting", project_url=URL_A, state=ResultState.FILES_DOWNLOADED,
-               estimated_cpu_time_remaining=600.0, report_deadline=now + 86400),
-        Result(name="task_suspended", project_url=URL_A, state=ResultState.FILES_DOWNLOADED, suspended_via_gui=True,
-               report_deadline=now + 86400),
+        Result(
+            name="task_late",
+            project_url=URL_A,
+            state=ResultState.FILES_DOWNLOADED,
+            active_task=running,
+            report_deadline=now + 3600,
+        ),
+        Result(
+            name="task_waiting",
+            project_url=URL_A,
+            state=ResultState.FILES_DOWNLOADED,
+            estimated_cpu_time_remaining=600.0,
+            report_deadline=now + 86400,
+        ),
+        Result(
+            name="task_suspended",
+            project_url=URL_A,
+            state=ResultState.FILES_DOWNLOADED,
+            suspended_via_gui=True,
+            report_deadline=now + 86400,
+        ),
         Result(name="task_done", project_url=URL_A, state=ResultState.FILES_UPLOADED, ready_to_report=True),
-        Result(name="task_error", project_url=URL_A, state=ResultState.COMPUTE_ERROR, ready_to_report=True,
-               exit_status=-1),
+        Result(
+            name="task_error", project_url=URL_A, state=ResultState.COMPUTE_ERROR, ready_to_report=True, exit_status=-1
+        ),
         Result(name=EVIL, project_url=URL_EVIL, state=ResultState.FILES_DOWNLOADED, report_deadline=now + 86400),
     )
 
 
 def snapshot(now: float | None = None) -> ClusterSnapshot:
-    """Three hosts: ``node1`` up with every kind of task and a hostile project, ``node2`` up and idle, ``node3`` down."""
+    """Three hosts: ``node1`` up with every kind of task and a hostile project, ``node2`` idle, ``node3`` down."""
     now = time.time() if now is None else now
     status = CcStatus(
-        task_mode=RunMode.AUTO, task_mode_perm=RunMode.AUTO, gpu_mode=RunMode.NEVER, gpu_mode_perm=RunMode.AUTO,
-        gpu_mode_delay=1800.0, network_mode=RunMode.ALWAYS, network_mode_perm=RunMode.ALWAYS,
-        task_suspend_reason=SuspendReason.NOT_SUSPENDED, gpu_suspend_reason=SuspendReason.USER_REQ,
+        task_mode=RunMode.AUTO,
+        task_mode_perm=RunMode.AUTO,
+        gpu_mode=RunMode.NEVER,
+        gpu_mode_perm=RunMode.AUTO,
+        gpu_mode_delay=1800.0,
+        network_mode=RunMode.ALWAYS,
+        network_mode_perm=RunMode.ALWAYS,
+        task_suspend_reason=SuspendReason.NOT_SUSPENDED,
+        gpu_suspend_reason=SuspendReason.USER_REQ,
         network_suspend_reason=SuspendReason.NOT_SUSPENDED,
     )
     results = _results(now)
     node1 = HostSnapshot(
-        name="node1", address="127.0.0.1:31416", groups=("lab",), up=True, last_contact=now - 5,
-        cc_status=status, results=results,
+        name="node1",
+        address="127.0.0.1:31416",
+        groups=("lab",),
+        up=True,
+        last_contact=now - 5,
+        cc_status=status,
+        results=results,
         projects=(
             Project(master_url=URL_A, project_name="Alpha@Lab", min_rpc_time=now + 600, nrpc_failures=2),
             Project(master_url=URL_EVIL, project_name=EVIL, suspended_via_gui=True),
         ),
         file_transfers=(
-            FileTransfer(project_url=URL_A, project_name="Alpha@Lab", name="in_1.dat", nbytes=2048.0,
-                         persistent_file_xfer=PersistentFileXfer(num_retries=1, next_request_time=now + 60)),
+            FileTransfer(
+                project_url=URL_A,
+                project_name="Alpha@Lab",
+                name="in_1.dat",
+                nbytes=2048.0,
+                persistent_file_xfer=PersistentFileXfer(num_retries=1, next_request_time=now + 60),
+            ),
         ),
         messages=(Message(project="Alpha@Lab", seqno=1, body=f"hello {EVIL}", time=int(now) - 100),),
         notices=(
-            Notice(title=EVIL, description=f"<b>bold</b>{EVIL}", project_name=EVIL, seqno=1,
-                   link="javascript:alert(1)", create_time=now - 50),
-            Notice(title="Fine news", description="ok", project_name="Alpha@Lab", seqno=2,
-                   link="https://alpha.example/news", create_time=now - 40),
+            Notice(
+                title=EVIL,
+                description=f"<b>bold</b>{EVIL}",
+                project_name=EVIL,
+                seqno=1,
+                link="javascript:alert(1)",
+                create_time=now - 50,
+            ),
+            Notice(
+                title="Fine news",
+                description="ok",
+                project_name="Alpha@Lab",
+                seqno=2,
+                link="https://alpha.example/news",
+                create_time=now - 40,
+            ),
         ),
         counts=TaskCounts.of(results),
     )
     node2 = HostSnapshot(name="node2", address="127.0.0.1:31417", up=True, last_contact=now - 1, cc_status=status)
     node3 = HostSnapshot(
-        name="node3", address="127.0.0.1:9", up=False, reason=Reason.REFUSED, error="connection refused",
-        failures=3, next_try=now + 30,
+        name="node3",
+        address="127.0.0.1:9",
+        up=False,
+        reason=Reason.REFUSED,
+        error="connection refused",
+        failures=3,
+        next_try=now + 30,
     )
     return ClusterSnapshot(hosts={h.name: h for h in (node1, node2, node3)}, taken_at=now)
 

@@ -1,0 +1,279 @@
+"""The web app on a hand-made snapshot: pages, JSON API, login, CSRF, control and escaping (no sockets)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from boinc.cluster.web import create_app, is_loopback, startup_notes
+from boinc.gui_rpc.enums import RunMode
+from tests.web.fake import EVIL, URL_A, FakePoller, InlineRunner, verify
+
+PASSWORD = "login-pw"
+TOKEN = "api-token-123"
+
+
+def make_app(poller: FakePoller | None = None, **options: Any) -> Flask:
+    options.setdefault("password_hash", "plain:" + PASSWORD)
+    options.setdefault("token_hash", "plain:" + TOKEN)
+    app = create_app(poller or FakePoller(), runner=InlineRunner(), verify_password=verify, **options)
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def poller() -> FakePoller:
+    return FakePoller()
+
+
+@pytest.fixture
+def client(poller: FakePoller) -> FlaskClient:
+    return make_app(poller).test_client()
+
+
+def csrf(client: FlaskClient, path: str = "/") -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert match is not None
+    return match.group(1)
+
+
+def log_in(client: FlaskClient) -> str:
+    reply = client.post("/login", data={"password": PASSWORD, "csrf_token": csrf(client, "/login")})
+    assert reply.status_code == 302
+    return csrf(client)
+
+
+# -- pages and their JSON ----------------------------------------------------------------------
+
+
+def test_overview_shows_every_host_with_its_state_counts_and_attention(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    for name in ("node1", "node2", "node3"):
+        assert f'data-host="{name}"' in html
+    assert re.search(r'data-host="node3">.*?<span class="down">down</span> <span class="reason">refused', html, re.S)
+    data = client.get("/api/overview").get_json()
+    assert [h["name"] for h in data["hosts"]] == ["node1", "node2", "node3"]
+    node1 = data["hosts"][0]
+    assert node1["counts"] == {"running": 2, "waiting": 2, "suspended": 1, "ready_to_report": 1, "error": 1}
+    assert node1["modes"]["run"]["mode"] == "auto"
+    assert node1["modes"]["gpu"] == {"mode": "never", "perm": "auto", "delay": 1800.0, "suspended": "user request"}
+    assert data["hosts"][2]["up"] is False and data["hosts"][2]["reason"] == "refused"
+    kinds = {(a["kind"], a["host"]) for a in data["attention"]}
+    assert kinds == {("host_down", "node3"), ("task_errors", "node1"), ("deadline", "node1"), ("backoff", "node1")}
+    late = next(a for a in data["attention"] if a["kind"] == "deadline")
+    assert [t["name"] for t in late["tasks"]] == ["task_late"]
+
+
+def test_host_page_and_json(client: FlaskClient) -> None:
+    html = client.get("/hosts/node1").get_data(as_text=True)
+    assert "<progress" in html and "task_running" in html and "in_1.dat" in html and "Fine news" in html
+    data = client.get("/api/hosts/node1").get_json()
+    assert {t["name"] for t in data["tasks"]} >= {"task_running", "task_late", "task_error"}
+    running = next(t for t in data["tasks"] if t["name"] == "task_running")
+    assert running["fraction_done"] == 0.25 and running["time_left"] == pytest.approx(3 * 3600)
+    assert [p["name"] for p in data["projects"]] == ["Alpha@Lab", EVIL]
+    assert data["transfers"][0]["direction"] == "download"
+    assert client.get("/hosts/nope").status_code == 404
+    assert client.get("/api/hosts/nope").get_json()["code"] == 404
+
+
+def test_history_without_a_database_says_so(client: FlaskClient) -> None:
+    assert "No task history" in client.get("/history").get_data(as_text=True)
+    assert client.get("/api/history").get_json()["available"] is False
+
+
+class FakeHistory:
+    def __init__(self, now: float) -> None:
+        self.hour = (now // 3600) * 3600
+
+    def completed_per_hour(self, since: float, until: float) -> list[tuple[float, int]]:
+        return [(self.hour, 7), (self.hour - 3600, 3)]
+
+    def recent(self, limit: int) -> list[Any]:
+        class Row:
+            host, project_url, project_name, name = "node1", URL_A, EVIL, EVIL
+            completed_time, elapsed_time, outcome = self.hour, 100.0, "success"
+
+        return [Row()]
+
+
+def test_history_chart_counts_per_hour(poller: FakePoller) -> None:
+    client = make_app(poller, history=FakeHistory(poller.snapshot.taken_at)).test_client()
+    data = client.get("/api/history?hours=24").get_json()
+    assert len(data["per_hour"]) == 24 and data["total"] == 10
+    assert [p["count"] for p in data["per_hour"][-2:]] == [3, 7]
+    html = client.get("/history?hours=24").get_data(as_text=True)
+    assert html.count('class="bar"') == 24 and "<svg" in html
+    assert EVIL not in html
+
+
+# -- untrusted text ----------------------------------------------------------------------------
+
+
+def test_host_strings_are_text_everywhere(client: FlaskClient) -> None:
+    log_in(client)
+    for path in ("/", "/hosts/node1", "/history"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>document" not in html, path
+        assert "<b>bold</b>" not in html
+        assert 'href="javascript:' not in html
+    html = client.get("/hosts/node1").get_data(as_text=True)
+    assert "&lt;script&gt;document.title" in html
+    assert 'href="https://alpha.example/news"' in html
+    notices = client.get("/api/hosts/node1").get_json()["notices"]
+    assert notices[0]["title"] == EVIL and notices[0]["link"] == ""
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    reply = client.get("/")
+    assert "script-src 'self'" in reply.headers["Content-Security-Policy"]
+    assert reply.headers["X-Frame-Options"] == "DENY"
+    assert reply.headers["Cache-Control"] == "no-store"
+
+
+# -- login and control -------------------------------------------------------------------------
+
+
+def test_control_without_login_is_refused(client: FlaskClient, poller: FakePoller) -> None:
+    token = csrf(client)
+    form = {"csrf_token": token, "hosts": "node1", "action": "mode", "kind": "run", "mode": "never"}
+    reply = client.post("/control/hosts", data=form)
+    assert reply.status_code == 403 and "Log in" in reply.get_data(as_text=True)
+    reply = client.post("/api/control/modes", json={"hosts": ["node1"], "kind": "run", "mode": "never"})
+    assert reply.status_code == 401 and reply.headers["WWW-Authenticate"].startswith("Bearer")
+    reply = client.post(
+        "/api/control/modes",
+        json={"hosts": ["node1"], "kind": "run", "mode": "never"},
+        headers={"Authorization": "Bearer wrong"},
+    )
+    assert reply.status_code == 401
+    assert poller.calls == []
+
+
+def test_wrong_password_and_forms_without_csrf_are_refused(client: FlaskClient, poller: FakePoller) -> None:
+    reply = client.post("/login", data={"password": "nope", "csrf_token": csrf(client, "/login")})
+    assert reply.status_code == 403 and "Wrong password" in reply.get_data(as_text=True)
+    assert client.post("/login", data={"password": PASSWORD}).status_code == 400
+    log_in(client)
+    form = {"hosts": "node1", "action": "mode", "kind": "run", "mode": "never"}
+    assert client.post("/control/hosts", data=form).status_code == 400
+    assert client.post("/control/hosts", data={**form, "csrf_token": "forged"}).status_code == 400
+    # the session cookie alone does not do for the API: it needs the CSRF header too
+    assert client.post("/api/control/modes", json={**form, "hosts": ["node1"]}).status_code == 401
+    assert poller.calls == []
+
+
+def test_logged_in_mode_change_on_selected_hosts(client: FlaskClient, poller: FakePoller) -> None:
+    token = log_in(client)
+    form = {
+        "csrf_token": token,
+        "hosts": ["node1", "node3"],
+        "action": "mode",
+        "kind": "gpu",
+        "mode": "never",
+        "duration": "600",
+    }
+    reply = client.post("/control/hosts", data=form, follow_redirects=True)
+    assert poller.calls == [("set_gpu_mode", ["node1", "node3"], RunMode.NEVER, 600.0)]
+    html = reply.get_data(as_text=True)
+    assert "Done: gpu mode never for 600 s on 1 host." in html and "node3: " in html
+    reply = client.post(
+        "/api/control/modes",
+        json={"hosts": ["node2"], "kind": "run", "mode": "always"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert reply.get_json() == {"ok": True, "action": "run mode always", "results": {"node2": None}}
+
+
+def test_project_and_checkpoint_actions(client: FlaskClient, poller: FakePoller) -> None:
+    token = log_in(client)
+    client.post(
+        "/control/hosts",
+        data={
+            "csrf_token": token,
+            "hosts": "node1",
+            "action": "project",
+            "project_url": URL_A,
+            "op": "nomorework",
+            "next": "/hosts/node1",
+        },
+    )
+    client.post("/control/hosts", data={"csrf_token": token, "hosts": ["node1", "node2"], "action": "checkpoint"})
+    assert poller.calls == [
+        ("project_op", ["node1"], URL_A, "nomorework"),
+        ("suspend_at_checkpoint", ["node1", "node2"], None),
+    ]
+
+
+def test_abort_asks_for_a_confirmation(client: FlaskClient, poller: FakePoller) -> None:
+    token = log_in(client)
+    fields = {"csrf_token": token, "host": "node1", "project_url": URL_A, "name": "task_waiting", "op": "abort"}
+    html = client.post("/control/task", data=fields).get_data(as_text=True)
+    assert "Abort this task?" in html and poller.calls == []
+    reply = client.post("/control/task", data={**fields, "confirm": "yes"})
+    assert reply.status_code == 302 and reply.headers["Location"].endswith("/hosts/node1")
+    assert poller.calls == [("result_op", "node1", URL_A, "task_waiting", "abort")]
+    client.post("/control/task", data={**fields, "op": "suspend_at_checkpoint"})
+    assert poller.calls[-1] == ("suspend_at_checkpoint", ["node1"], [(URL_A, "task_waiting")])
+
+
+def test_bearer_token_api(client: FlaskClient, poller: FakePoller) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    body = {"host": "node1", "project_url": URL_A, "name": "task_waiting", "op": "abort"}
+    assert client.post("/api/control/tasks", json=body, headers=auth).status_code == 400  # no confirm
+    reply = client.post("/api/control/tasks", json={**body, "confirm": True}, headers=auth)
+    assert reply.get_json()["ok"] is True
+    bad = client.post(
+        "/api/control/projects", json={"hosts": ["ghost"], "project_url": URL_A, "op": "update"}, headers=auth
+    )
+    assert bad.status_code == 400 and "no such host: ghost" in bad.get_json()["error"]
+    bad = client.post("/api/control/modes", json={"hosts": ["node1"], "kind": "run", "mode": "sometimes"}, headers=auth)
+    assert bad.status_code == 400 and "unknown mode" in bad.get_json()["error"]
+    assert len(poller.calls) == 1
+
+
+def test_no_login_configured_refuses_control() -> None:
+    poller = FakePoller()
+    client = make_app(poller, password_hash=None, token_hash=None).test_client()
+    html = client.get("/").get_data(as_text=True)
+    assert "no login is configured" in html
+    reply = client.post("/api/control/modes", json={"hosts": ["node1"], "kind": "run", "mode": "never"})
+    assert reply.status_code == 403 and "no login is configured" in reply.get_json()["error"]
+    form = {"csrf_token": csrf(client), "hosts": "node1", "action": "mode", "kind": "run", "mode": "never"}
+    assert client.post("/control/hosts", data=form).status_code == 403
+    assert poller.calls == []
+
+
+def _metrics(environ: Any, start_response: Any) -> list[bytes]:
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"m 1\n"]
+
+
+def test_login_to_view_guards_pages_api_and_metrics() -> None:
+    client = make_app(login_to_view=True, metrics=_metrics).test_client()
+    reply = client.get("/hosts/node1")
+    assert reply.status_code == 302 and "/login" in reply.headers["Location"]
+    assert client.get("/api/overview").status_code == 401
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).data == b"m 1\n"
+    log_in(client)
+    assert client.get("/hosts/node1").status_code == 200
+
+
+def test_login_redirects_only_within_the_site(client: FlaskClient) -> None:
+    for target, expected in (("/hosts/node1", "/hosts/node1"), ("//evil.example/x", "/"), ("http://evil/", "/")):
+        token = csrf(client, "/login")
+        reply = client.post("/login", data={"password": PASSWORD, "csrf_token": token, "next": target})
+        assert reply.headers["Location"] == expected
+
+
+def test_startup_notes() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0")
+    assert startup_notes("127.0.0.1", password_hash="h", token_hash=None) == []
+    notes = startup_notes("0.0.0.0", password_hash=None, token_hash=None)
+    assert any("control is refused" in n for n in notes) and any("0.0.0.0" in n for n in notes)
