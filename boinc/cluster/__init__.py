@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
+    from .hosts import *  # noqa: F403
     from .model import *  # noqa: F403
+    from .poller import *  # noqa: F403
 else:
-    __getattr__ = attach(__name__, globals(), ("model",))
+    __getattr__ = attach(__name__, globals(), ("model", "hosts", "poller"))

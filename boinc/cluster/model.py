@@ -54,7 +54,7 @@ class Reason(enum.Enum):
     REFUSED = "refused"
     #: No answer (connect or reply) within the timeout.
     TIMED_OUT = "timed out"
-    #: Something answered, but not with GUI RPC replies.
+    #: Something answered, but not with GUI RPC replies (junk, or part of a reply and a hang-up).
     NOT_BOINC = "not a BOINC client"
     #: The client refused the configured password.
     WRONG_PASSWORD = "wrong password"
@@ -75,7 +75,7 @@ def reason_of(exc: errors.BoincError, *, has_password: bool) -> Reason:
         return Reason.WRONG_PASSWORD if has_password else Reason.NO_PASSWORD
     if isinstance(exc, errors.RpcTimeout):
         return Reason.TIMED_OUT
-    if isinstance(exc, errors.ProtocolError):
+    if isinstance(exc, errors.ProtocolError) or (isinstance(exc, errors.ConnectionClosed) and exc.received > 0):
         return Reason.NOT_BOINC
     if isinstance(exc, errors.ConnectError) and isinstance(exc.__cause__, ConnectionRefusedError):
         return Reason.REFUSED
@@ -216,6 +216,9 @@ class HostSnapshot:
         notices: its notices (oldest first).
         old_results: tasks reported within the last hour.
         counts: :attr:`results` counted by :class:`TaskStatus`.
+        pending_suspends: ``(project_url, task name)`` of the tasks to be suspended at their
+            next checkpoint (see :meth:`Poller.suspend_at_checkpoint
+            <boinc.cluster.poller.Poller.suspend_at_checkpoint>`).
     """
 
     name: str
@@ -235,6 +238,7 @@ class HostSnapshot:
     notices: tuple[Notice, ...] = ()
     old_results: tuple[OldResult, ...] = ()
     counts: TaskCounts = TaskCounts()
+    pending_suspends: tuple[tuple[str, str], ...] = ()
 
 
 def _frozen_mapping(value: Mapping[str, HostSnapshot]) -> Mapping[str, HostSnapshot]:

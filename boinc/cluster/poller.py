@@ -1,247 +1,628 @@
-"""Watching and steering many BOINC hosts at once.
+"""The one poller of a cluster: :class:`Poller`.
 
-:class:`Cluster` keeps one :class:`~boinc.gui_rpc.AsyncRpcClient` per host and
-polls them all concurrently. A host that is down costs one short connect
-attempt, then is left alone for a back-off period that doubles with each
-failure (up to a cap), so 40 hosts with a few of them off still poll in about
-one round trip. Every poll returns a :class:`HostSnapshot` per host: the typed
-state, or the error and when the host will be tried again.
+It keeps one authenticated :class:`~boinc.gui_rpc.AsyncRpcClient` connection
+per host and fetches each kind of data at its own :class:`Cadence`: the run
+status often, tasks and projects less often, messages and notices by
+sequence number (only what is new), old tasks and file transfers now and
+then. After each sweep it publishes a new :class:`~boinc.cluster.model.ClusterSnapshot`
+in :attr:`Poller.snapshot`, replacing the previous one whole.
 
-    cluster = Cluster([Host.parse("node1"), Host.parse("node2:31416", password="pw")])
-    snapshots = await cluster.poll()
-    await cluster.set_run_mode(RunMode.NEVER, duration=3600)   # bulk control
+A host that fails (refused, silent, wrong password, …) costs one timeout; it
+is then left alone for a :class:`Backoff` delay that grows with each
+consecutive failure up to a cap, and its snapshot says why
+(:class:`~boinc.cluster.model.Reason`) and when it is tried next.
+
+Control operations (:meth:`Poller.set_run_mode`, :meth:`Poller.project_op`,
+:meth:`Poller.result_op`, :meth:`Poller.suspend_at_checkpoint`, …) act on a
+selection of hosts over the same connections and return, per host, ``None``
+(or a value) or the :class:`~boinc.errors.BoincError` it raised; hosts that
+are down are not contacted and get :class:`~boinc.errors.HostDown`.
+
+Everything runs on one asyncio loop. A program whose other parts are
+threads (a WSGI server) runs the poller with :class:`PollerThread` and calls
+the control operations through :meth:`PollerThread.call`::
+
+    thread = PollerThread(Poller(hosts))
+    thread.start()
+    snapshot = thread.poller.snapshot             # any thread, never blocks
+    thread.call(thread.poller.set_run_mode(["node1"], RunMode.NEVER, 3600))
+    thread.stop()
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
 from .. import errors
 from ..gui_rpc.async_client import AsyncRpcClient
 from ..gui_rpc.enums import RunMode
-from ..gui_rpc.structs import CcStatus, Project, Result
-from ..gui_rpc.urls import GUI_RPC_PORT, resolve_address
+from ..gui_rpc.structs import OldResult, Result
+from .model import ClusterSnapshot, HostConfig, HostSnapshot, Reason, TaskCounts, TaskStatus, reason_of, task_status
 
-__all__ = ["Cluster", "Host", "HostSnapshot"]
+__all__ = ["KINDS", "Backoff", "Cadence", "Poller", "PollerThread", "TaskObserver"]
 
 T = TypeVar("T")
 
-
-@attrs.frozen
-class Host:
-    """One BOINC host of a cluster.
-
-    Attributes:
-        host: host name or address.
-        port: GUI RPC port.
-        password: its GUI RPC password (``None``: read-only requests only).
-        name: a label for displays (defaults to ``host:port``).
-    """
-
-    host: str
-    port: int = GUI_RPC_PORT
-    password: str | None = attrs.field(default=None, repr=False)
-    name: str = ""
-
-    @property
-    def label(self) -> str:
-        """The name, or ``host:port``."""
-        return self.name or f"{self.host}:{self.port}"
-
-    @classmethod
-    def parse(cls, spec: str, password: str | None = None, name: str = "") -> Host:
-        """A host from ``host``, ``host:port``, ``[v6addr]``, ``[v6addr]:port`` or a bare IPv6 address.
-
-        Raises:
-            ValueError: not a host specification.
-        """
-        spec = spec.strip()
-        if not spec:
-            raise ValueError("empty host")
-        host, port = resolve_address(spec)
-        if not 0 < port < 65536:
-            raise ValueError(f"bad port in {spec!r}")
-        return cls(host=host, port=port, password=password, name=name)
+#: The kinds of data the poller fetches, in the order it fetches them from a host.
+KINDS = ("status", "tasks", "projects", "messages", "notices", "old_results", "transfers")
 
 
 @attrs.frozen(kw_only=True)
-class HostSnapshot:
-    """What one poll learned about one host.
+class Cadence:
+    """How often each kind of data is fetched from a host that is up, in seconds.
 
     Attributes:
-        host: the host.
-        ok: whether this poll reached it.
-        polled_at: when (``time.time()``) the data was fetched.
-        cc_status: modes and suspend reasons, if reached.
-        results: its tasks, if reached.
-        projects: its projects, if reached.
-        error: why it was not reached (the :class:`~boinc.errors.BoincError`).
-        failures: consecutive failed polls.
-        retry_at: ``time.monotonic()`` before which it is not contacted again.
+        status: ``get_cc_status`` (modes, suspend reasons); also how often the poller wakes.
+        tasks: ``get_results``.
+        projects: ``get_project_status``.
+        messages: ``get_messages`` from the last sequence number seen.
+        notices: ``get_notices`` (``get_notices_public`` without a password) from the last seen.
+        old_results: ``get_old_results`` (tasks reported within the hour).
+        transfers: ``get_file_transfers``.
     """
 
-    host: Host
-    ok: bool
-    polled_at: float
-    cc_status: CcStatus | None = None
-    results: tuple[Result, ...] = ()
-    projects: tuple[Project, ...] = ()
-    error: errors.BoincError | None = None
-    failures: int = 0
-    retry_at: float = 0.0
+    status: float = 10.0
+    tasks: float = 30.0
+    projects: float = 300.0
+    messages: float = 60.0
+    notices: float = 300.0
+    old_results: float = 600.0
+    transfers: float = 300.0
+
+    def of(self, kind: str) -> float:
+        """The period of one of :data:`KINDS`."""
+        return float(getattr(self, kind))
 
 
-class Cluster:
-    """Many hosts, polled and controlled concurrently.
+@attrs.frozen(kw_only=True)
+class Backoff:
+    """How long a failing host is left alone: ``first * factor ** (failures - 1)``, at most ``cap`` seconds.
+
+    Attributes:
+        first: the delay after the first failure.
+        factor: the growth per further consecutive failure (≥ 1).
+        cap: the longest delay.
+    """
+
+    first: float = 10.0
+    factor: float = 2.0
+    cap: float = 600.0
+
+    def __attrs_post_init__(self) -> None:
+        if self.first < 0 or self.factor < 1 or self.cap < self.first:
+            raise ValueError("need 0 <= first <= cap and factor >= 1")
+
+    def delay(self, failures: int) -> float:
+        """The delay after ``failures`` consecutive failures (0 for none)."""
+        if failures <= 0:
+            return 0.0
+        delay = self.first
+        for _ in range(failures - 1):
+            delay *= self.factor
+            if delay >= self.cap:
+                return self.cap
+        return min(delay, self.cap)
+
+
+class TaskObserver(Protocol):
+    """What the poller tells about tasks (:class:`~boinc.cluster.history.History` is one)."""
+
+    def observe_results(self, host: str, results: Sequence[Result], now: float) -> None:
+        """A host's whole task list, just fetched at Unix time ``now``."""
+
+    def observe_old_results(self, host: str, old_results: Sequence[OldResult], now: float) -> None:
+        """A host's recently reported tasks, just fetched at Unix time ``now``."""
+
+
+class _Host:
+    """The poller's private, mutable state of one host."""
+
+    __slots__ = ("config", "due", "failures", "msg_seqno", "notice_seqno", "retry_at", "rpc", "snapshot", "watch")
+
+    def __init__(self, config: HostConfig) -> None:
+        self.config = config
+        self.rpc: AsyncRpcClient | None = None
+        self.due = dict.fromkeys(KINDS, 0.0)
+        self.failures = 0
+        self.retry_at = 0.0
+        self.msg_seqno = 0
+        self.notice_seqno = 0
+        #: (project_url, task name) -> checkpoint CPU time when the suspend was asked for
+        self.watch: dict[tuple[str, str], float] = {}
+        self.snapshot = HostSnapshot(name=config.name, address=config.address, groups=config.groups)
+
+
+class Poller:
+    """Polls every host of a cluster and publishes snapshots; steers selections of hosts.
 
     Args:
-        hosts: the hosts.
-        timeout: seconds for one host's connect and each of its requests.
-        backoff: seconds to leave a host alone after its first failure; doubles per failure.
-        max_backoff: the longest back-off.
-        concurrency: most hosts contacted at once.
-        clock: the monotonic clock (tests pass their own).
+        hosts: the hosts (unique names).
+        cadence: how often each kind of data is fetched.
+        backoff: how long a failing host is left alone.
+        timeout: seconds a connect, or one request and its reply, may take.
+        connect_concurrency: most hosts connecting (and authorizing) at once.
+        keep_messages: how many of each host's newest messages the snapshots hold.
+        observer: told of every task list and old-results list fetched (e.g. a
+            :class:`~boinc.cluster.history.History`).
+        clock: the monotonic clock cadences and back-off use (tests pass their own).
+        wall: the Unix-time clock the snapshots' times use.
+
+    Raises:
+        ValueError: two hosts have the same name.
     """
 
     def __init__(
         self,
-        hosts: Iterable[Host],
+        hosts: Iterable[HostConfig],
         *,
+        cadence: Cadence = Cadence(),
+        backoff: Backoff = Backoff(),
         timeout: float = 5.0,
-        backoff: float = 10.0,
-        max_backoff: float = 600.0,
-        concurrency: int = 64,
+        connect_concurrency: int = 256,
+        keep_messages: int = 100,
+        observer: TaskObserver | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
-        self.hosts = list(hosts)
-        labels = [h.label for h in self.hosts]
-        if len(set(labels)) != len(labels):
-            raise ValueError("two hosts have the same label")
-        self.timeout = timeout
+        self._hosts: dict[str, _Host] = {}
+        for config in hosts:
+            if config.name in self._hosts:
+                raise ValueError(f"two hosts are named {config.name!r}")
+            self._hosts[config.name] = _Host(config)
+        self.cadence = cadence
         self.backoff = backoff
-        self.max_backoff = max_backoff
+        self.timeout = timeout
+        self.keep_messages = keep_messages
+        self.observer = observer
         self._clock = clock
-        self._limit = asyncio.Semaphore(concurrency) if concurrency > 0 else None
-        self._clients: dict[str, AsyncRpcClient] = {}
-        self._last: dict[str, HostSnapshot] = {}
+        self._wall = wall
+        self._connect_concurrency = connect_concurrency
+        self._connecting: asyncio.Semaphore | None = None
+        self._wake: asyncio.Event | None = None
+        self._snapshot = ClusterSnapshot(hosts={n: h.snapshot for n, h in self._hosts.items()}, taken_at=wall())
 
-    async def _client(self, host: Host) -> AsyncRpcClient:
-        client = self._clients.get(host.label)
-        if client is None:
-            client = AsyncRpcClient(host.host, host.port, timeout=self.timeout)
-            await client.connect()
-            if host.password:
-                await client.authorize(host.password)
-            self._clients[host.label] = client
-        return client
+    # -- reading ---------------------------------------------------------------------------
 
-    async def _drop(self, host: Host) -> None:
-        client = self._clients.pop(host.label, None)
-        if client is not None:
-            await client.close()
+    @property
+    def snapshot(self) -> ClusterSnapshot:
+        """The latest snapshot of every host (immutable; replaced whole after each sweep)."""
+        return self._snapshot
 
-    def _due(self, host: Host) -> bool:
-        last = self._last.get(host.label)
-        return last is None or last.ok or self._clock() >= last.retry_at
+    @property
+    def hosts(self) -> list[HostConfig]:
+        """The hosts' configurations, in order."""
+        return [h.config for h in self._hosts.values()]
 
-    def _failed(self, host: Host, exc: errors.BoincError) -> HostSnapshot:
-        last = self._last.get(host.label)
-        failures = (last.failures if last is not None and not last.ok else 0) + 1
-        wait = min(self.max_backoff, self.backoff * 2 ** (failures - 1))
-        return HostSnapshot(
-            host=host, ok=False, polled_at=time.time(), error=exc, failures=failures, retry_at=self._clock() + wait
-        )
+    def next_due(self) -> float:
+        """The ``clock()`` time at which the next host has something due (or leaves back-off)."""
+        soonest = float("inf")
+        for h in self._hosts.values():
+            soonest = min(soonest, h.retry_at if h.failures else min(h.due.values()))
+        return soonest
 
-    async def _with_host(self, host: Host, work: Callable[[AsyncRpcClient], Awaitable[T]]) -> T:
-        if self._limit is None:
-            return await work(await self._client(host))
-        async with self._limit:
-            return await work(await self._client(host))
+    # -- polling ---------------------------------------------------------------------------
 
-    async def _poll_one(self, host: Host) -> HostSnapshot:
-        async def work(rpc: AsyncRpcClient) -> HostSnapshot:
-            status = await rpc.get_cc_status()
-            results = await rpc.get_results()
-            projects = await rpc.get_project_status()
-            return HostSnapshot(
-                host=host,
-                ok=True,
-                polled_at=time.time(),
-                cc_status=status,
-                results=tuple(results),
-                projects=tuple(projects),
-            )
+    async def refresh(self, *, force: bool = False) -> ClusterSnapshot:
+        """One sweep: fetch from every host what is due, then publish a new snapshot.
 
+        Args:
+            force: fetch every kind of data from every host, back-off or not.
+
+        Returns:
+            The new :attr:`snapshot`.
+        """
+        now = self._clock()
+        work = [self._poll(h, now, force) for h in self._hosts.values() if force or self._has_due(h, now)]
+        if work:
+            await asyncio.gather(*work)
+        self._publish()
+        return self._snapshot
+
+    async def run(self, *, min_interval: float = 0.5) -> None:
+        """Poll until cancelled: sweep, then sleep until something is due (or a control operation wakes it).
+
+        Args:
+            min_interval: the shortest pause between sweeps, seconds.
+        """
+        self._wake = asyncio.Event()
         try:
-            snapshot = await self._with_host(host, work)
-        except errors.BoincError as exc:
-            await self._drop(host)
-            snapshot = self._failed(host, exc)
-        self._last[host.label] = snapshot
-        return snapshot
-
-    async def poll(self) -> dict[str, HostSnapshot]:
-        """Poll every host that is due; hosts in back-off keep their last (failed) snapshot.
-
-        Returns:
-            A snapshot per host label, in the order of :attr:`hosts`.
-        """
-        due = [h for h in self.hosts if self._due(h)]
-        await asyncio.gather(*(self._poll_one(h) for h in due))
-        return {h.label: self._last[h.label] for h in self.hosts}
-
-    async def each(self, operation: Callable[[AsyncRpcClient], Awaitable[T]]) -> dict[str, T | errors.BoincError]:
-        """Run ``operation(client)`` on every host that is not in back-off.
-
-        Returns:
-            Per host label, the operation's value or the error it raised; hosts
-            in back-off get their last error without being contacted.
-        """
-        out: dict[str, Any] = {}
-
-        async def one(host: Host) -> None:
-            if not self._due(host):
-                last = self._last[host.label]
-                out[host.label] = last.error
-                return
-            try:
-                out[host.label] = await self._with_host(host, operation)
-            except errors.BoincError as exc:
-                await self._drop(host)
-                self._last[host.label] = self._failed(host, exc)
-                out[host.label] = exc
-
-        await asyncio.gather(*(one(h) for h in self.hosts))
-        return {h.label: out[h.label] for h in self.hosts}
-
-    async def set_run_mode(self, mode: RunMode, duration: float = 0) -> dict[str, errors.BoincError | None]:
-        """Set the run mode on every host (see :meth:`each`)."""
-        return await self.each(lambda rpc: rpc.set_run_mode(mode, duration))
-
-    async def set_gpu_mode(self, mode: RunMode, duration: float = 0) -> dict[str, errors.BoincError | None]:
-        """Set the GPU mode on every host (see :meth:`each`)."""
-        return await self.each(lambda rpc: rpc.set_gpu_mode(mode, duration))
-
-    async def set_network_mode(self, mode: RunMode, duration: float = 0) -> dict[str, errors.BoincError | None]:
-        """Set the network mode on every host (see :meth:`each`)."""
-        return await self.each(lambda rpc: rpc.set_network_mode(mode, duration))
-
-    async def project_op(self, url: str, op: str) -> dict[str, errors.BoincError | None]:
-        """A project operation on every host (see :meth:`each`)."""
-        return await self.each(lambda rpc: rpc.project_op(url, op))
+            while True:
+                await self.refresh()
+                pause = max(min_interval, self.next_due() - self._clock())
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), pause)
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            await self.close()
 
     async def close(self) -> None:
         """Close every connection."""
-        for host in self.hosts:
-            await self._drop(host)
+        for h in self._hosts.values():
+            await self._drop(h)
 
-    async def __aenter__(self) -> Cluster:
+    async def __aenter__(self) -> Poller:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    def _has_due(self, h: _Host, now: float) -> bool:
+        if h.failures:
+            return now >= h.retry_at
+        return any(now >= t for t in h.due.values()) or bool(h.watch)
+
+    def _publish(self) -> None:
+        self._snapshot = ClusterSnapshot(hosts={n: h.snapshot for n, h in self._hosts.items()}, taken_at=self._wall())
+
+    async def _drop(self, h: _Host) -> None:
+        rpc, h.rpc = h.rpc, None
+        if rpc is not None:
+            await rpc.close()
+
+    async def _client(self, h: _Host) -> AsyncRpcClient:
+        if h.rpc is not None:
+            return h.rpc
+        if self._connecting is None:
+            self._connecting = asyncio.Semaphore(self._connect_concurrency)
+        async with self._connecting:
+            password = h.config.resolve_password()
+            rpc = AsyncRpcClient(h.config.host, h.config.port, timeout=self.timeout)
+            try:
+                await rpc.connect()
+                if password:
+                    await rpc.authorize(password)
+            except BaseException:
+                await rpc.close()
+                raise
+        h.rpc = rpc
+        # a new connection: the client may have restarted, so sequence numbers start over
+        h.msg_seqno = h.notice_seqno = 0
+        return rpc
+
+    async def _poll(self, h: _Host, now: float, force: bool) -> None:
+        kinds = [k for k in KINDS if force or now >= h.due[k] or h.failures]
+        if h.watch and "tasks" not in kinds:
+            kinds.insert(1, "tasks")
+        changes: dict[str, Any] = {}
+        try:
+            rpc = await self._client(h)
+            for kind in kinds:
+                await self._fetch(h, rpc, kind, changes)
+        except (errors.BoincError, OSError) as exc:
+            await self._drop(h)
+            self._failed(h, exc)
+            return
+        for kind in kinds:
+            h.due[kind] = now + self.cadence.of(kind)
+        h.failures = 0
+        h.snapshot = attrs.evolve(
+            h.snapshot,
+            up=True,
+            reason=None,
+            error="",
+            last_contact=self._wall(),
+            next_try=None,
+            failures=0,
+            pending_suspends=tuple(h.watch),
+            **changes,
+        )
+
+    def _failed(self, h: _Host, exc: errors.BoincError | OSError) -> None:
+        h.failures += 1
+        delay = self.backoff.delay(h.failures)
+        h.retry_at = self._clock() + delay
+        if isinstance(exc, errors.BoincError):
+            reason, text = reason_of(exc, has_password=_has_password(h.config)), str(exc)
+        else:  # the password file
+            reason, text = Reason.OTHER, f"cannot read the password file: {exc.strerror or exc}"
+        h.snapshot = attrs.evolve(
+            h.snapshot, up=False, reason=reason, error=text, next_try=self._wall() + delay, failures=h.failures
+        )
+
+    async def _fetch(self, h: _Host, rpc: AsyncRpcClient, kind: str, changes: dict[str, Any]) -> None:
+        now = self._wall()
+        if kind == "status":
+            changes["cc_status"] = await rpc.get_cc_status()
+        elif kind == "tasks":
+            results = tuple(await rpc.get_results())
+            changes["results"] = results
+            changes["counts"] = TaskCounts.of(results)
+            if h.watch:
+                await self._suspend_checkpointed(h, rpc, results)
+            if self.observer is not None:
+                self.observer.observe_results(h.config.name, results, now)
+        elif kind == "projects":
+            changes["projects"] = tuple(await rpc.get_project_status())
+        elif kind == "messages":
+            await self._fetch_messages(h, rpc, changes)
+        elif kind == "notices":
+            await self._fetch_notices(h, rpc, changes)
+        elif kind == "old_results":
+            old = tuple(await rpc.get_old_results())
+            changes["old_results"] = old
+            if self.observer is not None:
+                self.observer.observe_old_results(h.config.name, old, now)
+        else:
+            changes["file_transfers"] = tuple(await rpc.get_file_transfers())
+
+    async def _fetch_messages(self, h: _Host, rpc: AsyncRpcClient, changes: dict[str, Any]) -> None:
+        kept = h.snapshot.messages
+        if h.msg_seqno == 0:  # a new connection: the newest keep_messages only
+            kept = ()
+            h.msg_seqno = max(0, await rpc.get_message_count() - self.keep_messages)
+        new = await rpc.get_messages(h.msg_seqno)
+        if new:
+            h.msg_seqno = new[-1].seqno
+            kept = (*kept, *new)[-self.keep_messages :] if self.keep_messages else ()
+        changes["messages"] = kept
+
+    async def _fetch_notices(self, h: _Host, rpc: AsyncRpcClient, changes: dict[str, Any]) -> None:
+        fetch = rpc.get_notices if _has_password(h.config) else rpc.get_notices_public
+        new = await fetch(h.notice_seqno)
+        kept = h.snapshot.notices if h.notice_seqno else ()
+        if new and new[0].seqno == -1:  # the client dropped notices: it sends them all again
+            kept, new = (), new[1:]
+        if new:
+            h.notice_seqno = max(n.seqno for n in new)
+            kept = (*kept, *new)
+        changes["notices"] = kept
+
+    # -- control ---------------------------------------------------------------------------
+
+    def _select(self, names: Iterable[str] | None) -> list[_Host]:
+        if names is None:
+            return list(self._hosts.values())
+        chosen = []
+        for name in names:
+            h = self._hosts.get(name)
+            if h is None:
+                raise ValueError(f"no such host: {name}")
+            chosen.append(h)
+        return chosen
+
+    def _poke(self, h: _Host, *kinds: str) -> None:
+        """Fetch ``kinds`` of ``h`` in the next sweep, and wake :meth:`run` for it."""
+        for kind in kinds:
+            h.due[kind] = 0.0
+        if self._wake is not None:
+            self._wake.set()
+
+    async def each(
+        self,
+        names: Iterable[str] | None,
+        operation: Callable[[AsyncRpcClient], Awaitable[T]],
+        *,
+        refresh: Sequence[str] = ("status", "tasks", "projects"),
+    ) -> dict[str, T | errors.BoincError]:
+        """Run ``operation(client)`` on each selected host, concurrently.
+
+        Args:
+            names: the hosts' names (``None``: every host).
+            operation: what to do with a host's connected, authorized client.
+            refresh: the kinds of data to fetch again soon from the hosts it ran on.
+
+        Returns:
+            Per host name, in selection order: the operation's value or the
+            :class:`~boinc.errors.BoincError` it raised (:class:`~boinc.errors.HostDown`
+            for a host in back-off, which is not contacted).
+
+        Raises:
+            ValueError: an unknown host name.
+        """
+        return await self._each(names, lambda _h, rpc: operation(rpc), refresh)
+
+    async def _each(
+        self,
+        names: Iterable[str] | None,
+        operation: Callable[[_Host, AsyncRpcClient], Awaitable[T]],
+        refresh: Sequence[str],
+    ) -> dict[str, T | errors.BoincError]:
+        chosen = self._select(names)
+        out: dict[str, Any] = {}
+
+        async def one(h: _Host) -> None:
+            name = h.config.name
+            if h.failures and self._clock() < h.retry_at:
+                reason = h.snapshot.reason
+                out[name] = errors.HostDown(name, reason.value if reason is not None else "unknown")
+                return
+            try:
+                out[name] = await operation(h, await self._client(h))
+            except errors.BoincError as exc:
+                out[name] = exc
+                if not isinstance(exc, errors.RpcError):
+                    await self._drop(h)
+                    self._failed(h, exc)
+            except OSError as exc:
+                self._failed(h, exc)
+                out[name] = errors.ClusterError(str(h.snapshot.error))
+            self._poke(h, *refresh)
+
+        await asyncio.gather(*(one(h) for h in chosen))
+        return {h.config.name: out[h.config.name] for h in chosen}
+
+    async def set_run_mode(
+        self, names: Iterable[str] | None, mode: RunMode, duration: float = 0
+    ) -> dict[str, errors.BoincError | None]:
+        """Set the computing mode of the selected hosts, for ``duration`` seconds (0: until changed)."""
+        return await self.each(names, lambda rpc: rpc.set_run_mode(mode, duration), refresh=("status",))
+
+    async def set_gpu_mode(
+        self, names: Iterable[str] | None, mode: RunMode, duration: float = 0
+    ) -> dict[str, errors.BoincError | None]:
+        """Set the GPU mode of the selected hosts, for ``duration`` seconds (0: until changed)."""
+        return await self.each(names, lambda rpc: rpc.set_gpu_mode(mode, duration), refresh=("status",))
+
+    async def set_network_mode(
+        self, names: Iterable[str] | None, mode: RunMode, duration: float = 0
+    ) -> dict[str, errors.BoincError | None]:
+        """Set the network mode of the selected hosts, for ``duration`` seconds (0: until changed)."""
+        return await self.each(names, lambda rpc: rpc.set_network_mode(mode, duration), refresh=("status",))
+
+    async def project_op(self, names: Iterable[str] | None, url: str, op: str) -> dict[str, errors.BoincError | None]:
+        """A project operation (see :meth:`AsyncRpcClient.project_op <boinc.gui_rpc.AsyncRpcClient.project_op>`).
+
+        Raises:
+            ValueError: an unknown host or operation.
+        """
+        from ..gui_rpc import rpcs
+
+        rpcs.op_rpc(rpcs.PROJECT_OPS, op, "project")  # an unknown op is the caller's error, raised before any I/O
+        return await self.each(names, lambda rpc: rpc.project_op(url, op), refresh=("projects", "tasks"))
+
+    async def result_op(self, name: str, project_url: str, task: str, op: str) -> errors.BoincError | None:
+        """A task operation on one host: ``abort``, ``suspend`` or ``resume``.
+
+        Returns:
+            ``None``, or the error.
+
+        Raises:
+            ValueError: an unknown host or operation.
+        """
+        from ..gui_rpc import rpcs
+
+        rpcs.op_rpc(rpcs.RESULT_OPS, op, "task")
+        done = await self.each([name], lambda rpc: rpc.result_op((project_url, task), op), refresh=("tasks",))
+        return done[name]
+
+    async def file_transfer_op(self, name: str, project_url: str, filename: str, op: str) -> errors.BoincError | None:
+        """A file transfer operation on one host: ``abort`` or ``retry``.
+
+        Raises:
+            ValueError: an unknown host or operation.
+        """
+        from ..gui_rpc import rpcs
+
+        rpcs.op_rpc(rpcs.FILE_TRANSFER_OPS, op, "file transfer")
+        done = await self.each(
+            [name], lambda rpc: rpc.file_transfer_op((project_url, filename), op), refresh=("transfers",)
+        )
+        return done[name]
+
+    async def suspend_at_checkpoint(
+        self, names: Iterable[str] | None, tasks: Iterable[tuple[str, str]] | None = None
+    ) -> dict[str, int | errors.BoincError]:
+        """Suspend each running task of the selected hosts right after its next checkpoint.
+
+        The poller fetches the task lists of these hosts on every sweep until
+        done; a task whose ``checkpoint_cpu_time`` has grown since this call
+        is suspended at once (``result_op suspend``). Tasks that stop running
+        or leave the list by themselves are forgotten.
+
+        Args:
+            names: the hosts (``None``: every host).
+            tasks: only these ``(project_url, task name)`` among the running ones.
+
+        Returns:
+            Per host, how many tasks are now watched, or the error.
+        """
+        wanted = set(tasks) if tasks is not None else None
+
+        async def watch(h: _Host, rpc: AsyncRpcClient) -> int:
+            for result in await rpc.get_results():
+                key = (result.project_url, result.name)
+                if task_status(result) is TaskStatus.RUNNING and (wanted is None or key in wanted):
+                    h.watch.setdefault(key, _checkpoint(result))
+            return len(h.watch)
+
+        return await self._each(names, watch, ("tasks",))
+
+    async def cancel_suspend_at_checkpoint(self, names: Iterable[str] | None) -> None:
+        """Forget the pending :meth:`suspend_at_checkpoint` requests of the selected hosts."""
+        for h in self._select(names):
+            h.watch.clear()
+            h.snapshot = attrs.evolve(h.snapshot, pending_suspends=())
+        self._publish()
+
+    async def _suspend_checkpointed(self, h: _Host, rpc: AsyncRpcClient, results: Sequence[Result]) -> None:
+        current = {(r.project_url, r.name): r for r in results}
+        for key, since in list(h.watch.items()):
+            result = current.get(key)
+            if result is None or task_status(result) is not TaskStatus.RUNNING:
+                del h.watch[key]
+            elif _checkpoint(result) > since:
+                await rpc.result_op(key, "suspend")
+                del h.watch[key]
+                self._poke(h, "tasks")
+
+
+def _has_password(config: HostConfig) -> bool:
+    return bool(config.password or config.password_file)
+
+
+def _checkpoint(result: Result) -> float:
+    active = result.active_task
+    return active.checkpoint_cpu_time if active is not None else 0.0
+
+
+class PollerThread:
+    """Runs a :class:`Poller` on its own asyncio loop in a daemon thread, for threaded programs.
+
+    Args:
+        poller: the poller (created in any thread; it binds to the thread's loop on start).
+        min_interval: passed to :meth:`Poller.run`.
+    """
+
+    def __init__(self, poller: Poller, *, min_interval: float = 0.5) -> None:
+        self.poller = poller
+        self._min_interval = min_interval
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._started = threading.Event()
+
+    def start(self) -> None:
+        """Start polling in the background (returns at once)."""
+        if self._thread is not None:
+            raise RuntimeError("already started")
+        self._thread = threading.Thread(target=self._main, name="boinc-cluster-poller", daemon=True)
+        self._thread.start()
+        self._started.wait()
+
+    def _main(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._task = loop.create_task(self.poller.run(min_interval=self._min_interval))
+        self._started.set()
+        try:
+            loop.run_until_complete(self._task)
+        except asyncio.CancelledError:
+            pass
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 120.0) -> T:
+        """Run ``coroutine`` (e.g. ``poller.set_run_mode(...)``) on the poller's loop and wait for its value.
+
+        Raises:
+            RuntimeError: the thread is not running.
+            TimeoutError: it took longer than ``timeout`` seconds.
+        """
+        if self._loop is None or self._thread is None or not self._thread.is_alive():
+            coroutine.close()
+            raise RuntimeError("the poller thread is not running")
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError as exc:
+            future.cancel()
+            raise TimeoutError(f"no answer within {timeout} s") from exc
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop polling, close the connections and join the thread."""
+        loop, task, thread = self._loop, self._task, self._thread
+        if loop is None or task is None or thread is None:
+            return
+        if thread.is_alive():
+            loop.call_soon_threadsafe(task.cancel)
+        thread.join(timeout)

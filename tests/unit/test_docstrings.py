@@ -17,6 +17,7 @@ MODULES = [
     "boinc.cluster",
     "boinc.cluster.model",
     "boinc.cluster.poller",
+    "boinc.cluster.hosts",
     "boinc.gui_rpc.urls",
     "boinc.submit",
     "boinc.pyboinc",
