@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
+    from .history import *  # noqa: F403
     from .hosts import *  # noqa: F403
     from .model import *  # noqa: F403
     from .poller import *  # noqa: F403
 else:
-    __getattr__ = attach(__name__, globals(), ("model", "hosts", "poller"))
+    __getattr__ = attach(__name__, globals(), ("model", "hosts", "poller", "history"))

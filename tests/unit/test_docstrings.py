@@ -18,6 +18,7 @@ MODULES = [
     "boinc.cluster.model",
     "boinc.cluster.poller",
     "boinc.cluster.hosts",
+    "boinc.cluster.history",
     "boinc.gui_rpc.urls",
     "boinc.submit",
     "boinc.pyboinc",
