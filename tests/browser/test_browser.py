@@ -1,0 +1,175 @@
+"""A real browser (Debian's headless Chromium, driven by selenium) on the web app polling real 7.20.5 clients.
+
+Under ``CI=true`` these tests run, never skip: ``.ci/run`` installs ``chromium`` and
+``chromium-driver``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from boinc.cluster.web import WebServer
+from boinc.gui_rpc import RpcClient
+from boinc.gui_rpc.enums import RunMode
+from tests.realclient import HOST
+from tests.web_rig import EVIL, LOGIN, WebFleet, wait_for
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+OPTIONS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def _require_chromium() -> None:
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    if importlib.util.find_spec("selenium") is None:
+        missing.append("selenium (pip install -e '.[test]')")
+    if not missing:
+        return
+    message = f"missing {', '.join(missing)} (apt-get install chromium chromium-driver)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}. CI=true requires the browser tests.", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    _require_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for option in OPTIONS:
+        options.add_argument(option)
+    profile: Path = tmp_path_factory.mktemp("chromium-profile")
+    options.add_argument(f"--user-data-dir={profile}")
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _row(driver: Any, name: str) -> object:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, f'tr[data-host="{name}"]')
+
+
+def _text(driver: Any, css: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return str(driver.find_element(By.CSS_SELECTOR, css).text)
+
+
+def test_overview_shows_every_host_with_its_state(browser: Any, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(web_server.url)
+    states = {
+        row.get_attribute("data-host"): row.find_element(By.CSS_SELECTOR, "td.state").text
+        for row in browser.find_elements(By.CSS_SELECTOR, "#hosts tbody tr")
+    }
+    assert states == {
+        "fresh": "up",
+        "evil": "up",
+        "plain": "up",
+        "refused": "down refused",
+        "silent": "down timed out",
+        "wrong-password": "down wrong password",
+    }
+    attention = _text(browser, "#attention")
+    for name in ("refused", "silent", "wrong-password"):
+        assert f"{name}: down" in attention
+    snapshot = web_server.poller.snapshot.hosts["plain"]
+    assert _text(_row(browser, "plain"), "td.error") == str(snapshot.counts.error)
+    assert _text(_row(browser, "plain"), "td.waiting") == str(snapshot.counts.waiting)
+
+
+def test_open_a_host(browser: Any, web_fleet: WebFleet, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(web_server.url)
+    _row(browser, "plain").find_element(By.CSS_SELECTOR, "a.host-link").click()
+    assert _text(browser, "#host-name") == "plain"
+    with RpcClient(HOST, web_fleet.clients["plain"].port) as rpc:
+        rpc.authorize(web_fleet.clients["plain"].password)
+        names = [r.name for r in rpc.get_results()]
+    shown = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#tasks td.task-name")]
+    assert shown == names
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#tasks progress")) == len(names)
+
+
+def test_a_script_in_a_project_name_is_text(browser: Any, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+
+    for path in ("", "hosts/evil"):
+        browser.get(web_server.url + path)
+        assert browser.execute_script("return window.pwned === undefined")
+        assert "pwned" not in browser.title
+        page_text = browser.find_element(By.TAG_NAME, "body").text
+        assert EVIL in page_text
+    assert EVIL in _text(browser, "#projects td.project-name")
+
+
+def _run_mode(web_fleet: WebFleet) -> RunMode:
+    client = web_fleet.clients["fresh"]
+    with RpcClient(HOST, client.port) as rpc:
+        rpc.authorize(client.password)
+        return rpc.get_cc_status().task_mode
+
+
+def _set_run_mode_never(browser: Any, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(web_server.url + "hosts/fresh")
+    Select(browser.find_element(By.ID, "host-kind")).select_by_value("run")
+    Select(browser.find_element(By.ID, "host-mode")).select_by_value("never")
+    browser.find_element(By.ID, "host-set-mode").click()
+
+
+def test_an_action_without_login_is_refused(browser: Any, web_fleet: WebFleet, web_server: WebServer) -> None:
+    browser.delete_all_cookies()
+    before = _run_mode(web_fleet)
+    assert before != RunMode.NEVER
+    _set_run_mode_never(browser, web_server)
+    assert "403" in browser.title and "Log in to control hosts" in _text(browser, "main")
+    assert _run_mode(web_fleet) == before
+
+
+def test_log_in_and_change_a_clients_run_mode(browser: Any, web_fleet: WebFleet, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.delete_all_cookies()
+    browser.get(web_server.url + "hosts/fresh")
+    browser.find_element(By.ID, "login-link").click()
+    browser.find_element(By.ID, "password").send_keys(LOGIN)
+    browser.find_element(By.ID, "login-submit").click()
+    assert _text(browser, "#host-name") == "fresh"  # back where the login started
+    _set_run_mode_never(browser, web_server)
+    assert "Done: run mode never on 1 host." in _text(browser, "main")
+    wait_for("the client's run mode to be never", lambda: _run_mode(web_fleet) == RunMode.NEVER, timeout=30)
+
+    def shown() -> bool:
+        browser.get(web_server.url + "hosts/fresh")
+        return _text(browser, "#run-mode").startswith("never")
+
+    wait_for("the page to show run mode never", shown, timeout=60, pause=0.5)
