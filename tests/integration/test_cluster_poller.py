@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 
@@ -198,3 +200,34 @@ def test_poller_thread_serves_threads() -> None:
         await asyncio.get_running_loop().run_in_executor(None, in_a_thread)
 
     run(["healthy"], body)
+
+
+def test_metrics_of_a_fleet_match_the_snapshot_and_the_alert_rules() -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from boinc.cluster.metrics import make_wsgi_app, render
+
+    rules = (Path(__file__).resolve().parents[2] / "docs" / "examples" / "boinc_alerts.yml").read_text()
+
+    async def body(fleet: Fleet) -> None:
+        healthy, refused = fleet.hosts
+        async with Poller([_config(healthy), _config(refused)]) as poller:
+            snap = await poller.refresh()
+        text, _type = render(snap)
+        families = {f.name: f for f in text_string_to_metric_families(text.decode())}
+        assert {s.labels["host"]: s.value for s in families["boinc_up"].samples} == {"healthy": 1.0, "refused": 0.0}
+        [down] = families["boinc_down_reason"].samples
+        assert down.labels == {"host": "refused", "reason": "refused"}
+        counts = snap.hosts["healthy"].counts.as_dict()
+        tasks = {s.labels["state"]: s.value for s in families["boinc_tasks"].samples if s.labels["host"] == "healthy"}
+        assert tasks == {k: float(v) for k, v in counts.items()}
+        modes = {(s.labels["kind"], s.labels["mode"]) for s in families["boinc_mode"].samples}
+        assert ("task", "never") in modes
+        for name in set(re.findall(r"\bboinc_\w+", rules)):
+            assert name in families, name
+        # the WSGI app serves the same text
+        seen: list[str] = []
+        out = make_wsgi_app(poller)({}, lambda status, headers: seen.append(status))
+        assert seen == ["200 OK"] and b"boinc_up" in b"".join(out)
+
+    run(["healthy", "refused"], body)

@@ -120,3 +120,42 @@ def test_history_on_disk_outlives_its_process(tmp_path: Path) -> None:
         h.add([task, task])
     with History(path, retention=None) as h:
         assert h.tasks() == [task]
+
+
+# -- metrics ------------------------------------------------------------------------------
+
+label_text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=20)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.dictionaries(label_text, st.tuples(st.booleans(), label_text, st.floats(0, 1)), max_size=5))
+def test_metrics_parse_with_prometheus_clients_parser(hosts: dict[str, tuple[bool, str, float]]) -> None:
+    """Host and task names are untrusted text: whatever they hold, /metrics stays parseable and exact."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from boinc.cluster.metrics import render
+    from boinc.cluster.model import ClusterSnapshot, HostSnapshot, Reason, TaskCounts
+    from boinc.gui_rpc.enums import SchedulerState
+    from boinc.gui_rpc.structs import ActiveTask, Result
+
+    snaps = {}
+    for name, (up, task, fraction) in hosts.items():
+        result = Result(
+            name=task,
+            project_url="http://p/",
+            active_task=ActiveTask(scheduler_state=SchedulerState.SCHEDULED, fraction_done=fraction),
+        )
+        snaps[name] = HostSnapshot(
+            name=name,
+            up=up,
+            reason=None if up else Reason.TIMED_OUT,
+            results=(result,),
+            counts=TaskCounts.of([result]),
+        )
+    body, content_type = render(ClusterSnapshot(hosts=snaps, taken_at=1.0))
+    assert content_type.startswith("text/plain")
+    families = {f.name: f for f in text_string_to_metric_families(body.decode())}
+    ups = {s.labels["host"]: s.value for s in families["boinc_up"].samples}
+    assert ups == {name: 1.0 if up else 0.0 for name, (up, _t, _f) in hosts.items()}
+    fractions = {(s.labels["host"], s.labels["task"]): s.value for s in families["boinc_task_fraction_done"].samples}
+    assert fractions == {(name, task): fraction for name, (_u, task, fraction) in hosts.items()}

@@ -19,6 +19,7 @@ MODULES = [
     "boinc.cluster.poller",
     "boinc.cluster.hosts",
     "boinc.cluster.history",
+    "boinc.cluster.metrics",
     "boinc.gui_rpc.urls",
     "boinc.submit",
     "boinc.pyboinc",
