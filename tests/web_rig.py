@@ -155,13 +155,22 @@ def web_server(web_fleet: WebFleet) -> Iterator[WebServer]:
 
 
 def start_server(fleet: WebFleet, **options: object) -> WebServer:
-    """A :class:`~boinc.cluster.web.WebServer` on a free loopback port polling ``fleet``, with :data:`LOGIN`."""
+    """A :class:`~boinc.cluster.web.WebServer` on a free loopback port polling ``fleet``, with :data:`LOGIN`.
+
+    Its poller records finished tasks in an in-memory :class:`~boinc.cluster.history.History`.
+    """
+    from boinc.cluster.history import History
+    from boinc.cluster.hosts import hash_password
     from boinc.cluster.poller import Poller
     from boinc.cluster.web import WebServer
-    from tests.web.fake import verify
 
-    poller = Poller(fleet.configs, timeout=2.0)
-    settings: dict[str, object] = {"port": 0, "password_hash": "plain:" + LOGIN, "verify_password": verify}
+    history = History(":memory:", retention=None)
+    poller = Poller(fleet.configs, timeout=2.0, observer=history)
+    settings: dict[str, object] = {
+        "port": 0,
+        "password_hash": hash_password(LOGIN),
+        "history": history,
+    }
     settings.update(options)
     return WebServer(poller, **settings).start()  # type: ignore[arg-type]
 

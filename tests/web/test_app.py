@@ -9,9 +9,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from boinc.cluster.history import FinishedTask, History, Outcome
 from boinc.cluster.web import create_app, is_loopback, startup_notes
 from boinc.gui_rpc.enums import RunMode
-from tests.web.fake import EVIL, URL_A, FakePoller, InlineRunner, verify
+from tests.web.fake import EVIL, URL_A, URL_EVIL, FakePoller, InlineRunner, verify
 
 PASSWORD = "login-pw"
 TOKEN = "api-token-123"
@@ -86,29 +87,47 @@ def test_history_without_a_database_says_so(client: FlaskClient) -> None:
     assert client.get("/api/history").get_json()["available"] is False
 
 
-class FakeHistory:
-    def __init__(self, now: float) -> None:
-        self.hour = (now // 3600) * 3600
-
-    def completed_per_hour(self, since: float, until: float) -> list[tuple[float, int]]:
-        return [(self.hour, 7), (self.hour - 3600, 3)]
-
-    def recent(self, limit: int) -> list[Any]:
-        class Row:
-            host, project_url, project_name, name = "node1", URL_A, EVIL, EVIL
-            completed_time, elapsed_time, outcome = self.hour, 100.0, "success"
-
-        return [Row()]
-
-
 def test_history_chart_counts_per_hour(poller: FakePoller) -> None:
-    client = make_app(poller, history=FakeHistory(poller.snapshot.taken_at)).test_client()
+    hour = (poller.snapshot.taken_at // 3600) * 3600
+    history = History(":memory:", retention=None)
+    history.add(
+        FinishedTask(host="node1", project_url=URL_A, name=f"t{i}", completed_time=hour + i, elapsed_time=100.0)
+        for i in range(7)
+    )
+    history.add(
+        FinishedTask(
+            host="node2",
+            project_url=URL_EVIL,
+            name=f"{EVIL}{i}",
+            completed_time=hour - 3600 + i,
+            outcome=Outcome.ERROR,
+            exit_status=-1,
+        )
+        for i in range(3)
+    )
+    client = make_app(poller, history=history).test_client()
     data = client.get("/api/history?hours=24").get_json()
     assert len(data["per_hour"]) == 24 and data["total"] == 10
     assert [p["count"] for p in data["per_hour"][-2:]] == [3, 7]
+    assert data["recent"][0] == {
+        "host": "node1",
+        "project": "Alpha@Lab",
+        "project_url": URL_A,
+        "name": "t6",
+        "app": "",
+        "completed": hour + 6,
+        "elapsed": 100.0,
+        "cpu_time": 0.0,
+        "exit_status": 0,
+        "outcome": "success",
+        "reported": False,
+    }
+    only = client.get("/api/history?hours=24&host=node2").get_json()
+    assert only["total"] == 3 and {t["host"] for t in only["recent"]} == {"node2"}
+    assert only["recent"][0]["project"] == EVIL
     html = client.get("/history?hours=24").get_data(as_text=True)
     assert html.count('class="bar"') == 24 and "<svg" in html
-    assert EVIL not in html
+    assert "<script>document" not in html and "&lt;script&gt;document" in html
 
 
 # -- untrusted text ----------------------------------------------------------------------------

@@ -85,12 +85,44 @@ def test_host_page_holds_the_clients_tasks_and_projects(web_fleet: WebFleet, web
     assert status == 200 and "timed out" in html
 
 
-def test_history_page_and_metrics(web_server: WebServer) -> None:
-    assert get(web_server, "/history")[0] == 200
+def test_history_holds_the_clients_old_results(web_fleet: WebFleet, web_server: WebServer) -> None:
+    expected = {}
+    for name in REAL:
+        with rpc(web_fleet.clients[name]) as client:
+            for old in client.get_old_results():
+                expected[(name, old.result_name)] = old
+    assert len(expected) == 12  # six per seeded client
+
+    def recorded() -> Any:
+        data = get_json(web_server, "/api/history?hours=744&limit=1000")
+        return data if {(t["host"], t["name"]) for t in data["recent"]} >= set(expected) else None
+
+    data = wait_for("the history to hold every old result", recorded, timeout=60)
+    assert len(data["recent"]) == len(expected)
+    for task in data["recent"]:
+        old = expected[(task["host"], task["name"])]
+        assert task["completed"] == old.completed_time and task["elapsed"] == old.elapsed_time
+    hours = {}
+    for old in expected.values():
+        hour = old.completed_time // 3600 * 3600
+        hours[hour] = hours.get(hour, 0) + 1
+    assert {p["hour"]: p["count"] for p in data["per_hour"] if p["count"]} == hours
+    status, html = get(web_server, "/history?hours=744")
+    assert status == 200 and html.count('class="bar"') == 744
+    for _host, name in expected:
+        assert name in html
+
+
+def test_metrics_of_the_clients(web_fleet: WebFleet, web_server: WebServer) -> None:
     status, body = get(web_server, "/metrics")
-    if web_server.app.extensions["boinc_cluster"].metrics is None:
-        pytest.skip("no metrics module yet")
-    assert status == 200 and "fresh" in body
+    assert status == 200
+    for name in REAL:
+        assert f'boinc_up{{host="{name}"}} 1.0' in body
+    for name in ("refused", "silent", "wrong-password"):
+        assert f'boinc_up{{host="{name}"}} 0.0' in body
+    with rpc(web_fleet.clients["plain"]) as client:
+        counts = TaskCounts.of(client.get_results())
+    assert f'boinc_tasks{{host="plain",state="waiting"}} {float(counts.waiting)}' in body
 
 
 def _every_response(server: WebServer, names: list[str]) -> list[str]:

@@ -25,6 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import IO, Any
 
+from ..history import History
 from ..poller import Poller, PollerThread
 from ._app import Runner, SnapshotSource, create_app
 
@@ -85,7 +86,7 @@ class WebServer:
         *,
         host: str = "127.0.0.1",
         port: int = 8080,
-        history: Any = None,
+        history: History | None = None,
         password_hash: str | None = None,
         token_hash: str | None = None,
         secret_key: bytes | None = None,

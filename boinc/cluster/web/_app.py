@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ... import errors
+from ..history import History
 from ..model import ClusterSnapshot
 from . import _view
 from ._auth import Login, csrf_token, csrf_valid
@@ -128,7 +129,7 @@ class _State:
         source: SnapshotSource,
         runner: Runner | None,
         login: Login,
-        history: Any,
+        history: History | None,
         metrics: Callable[..., Any] | None,
         login_to_view: bool,
         action_timeout: float,
@@ -240,12 +241,27 @@ def host(name: str) -> str:
     return render_template("host.html", data=_view.host_detail(snap, time.time()))
 
 
+def _history() -> dict[str, Any]:
+    """The history's data for ``?hours=`` (1 to 744, default 48), ``?limit=``, ``?host=`` and ``?project_url=``."""
+    state = _state()
+    args = request.args
+    hours = max(1, min(args.get("hours", 48, type=int) or 48, 24 * 31))
+    limit = max(1, min(args.get("limit", 100, type=int) or 100, 10000))
+    return _view.history_data(
+        state.history,
+        state.source.snapshot,
+        time.time(),
+        hours=hours,
+        limit=limit,
+        host=args.get("host") or None,
+        project_url=args.get("project_url") or None,
+    )
+
+
 @pages.route("/history")
 def history() -> str:
     """Completed tasks per hour (an inline SVG chart) and the latest completed tasks."""
-    state = _state()
-    hours = request.args.get("hours", 48, type=int) or 48
-    data = _view.history_data(state.history, time.time(), hours=max(1, min(hours, 24 * 31)))
+    data = _history()
     return render_template("history.html", data=data, chart=_view.chart(data["per_hour"]))
 
 
@@ -354,8 +370,7 @@ def api_host(name: str) -> WerkzeugResponse:
 @api.route("/history")
 def api_history() -> WerkzeugResponse:
     """The history page's data."""
-    hours = request.args.get("hours", 48, type=int) or 48
-    return jsonify(_view.history_data(_state().history, time.time(), hours=max(1, min(hours, 24 * 31))))
+    return jsonify(_history())
 
 
 def _json_body() -> dict[str, Any]:
@@ -464,7 +479,7 @@ def create_app(
     source: SnapshotSource,
     *,
     runner: Runner | None = None,
-    history: Any = None,
+    history: History | None = None,
     metrics: Callable[..., Any] | None = None,
     password_hash: str | None = None,
     token_hash: str | None = None,

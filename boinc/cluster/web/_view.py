@@ -13,6 +13,7 @@ from typing import Any
 
 from ...gui_rpc.enums import ResultState, RunMode, result_client_state_string, suspend_reason_string
 from ...gui_rpc.structs import CcStatus, FileTransfer, Message, Notice, Project, Result
+from ..history import FinishedTask, History
 from ..model import ClusterSnapshot, HostSnapshot, task_status
 
 __all__ = ["OverviewCache", "attention", "chart", "history_data", "host_detail", "host_row", "overview"]
@@ -288,36 +289,55 @@ def host_detail(host: HostSnapshot, now: float) -> Data:
 _HOUR = 3600.0
 
 
-def history_data(history: Any, now: float, *, hours: int = 48, limit: int = 100) -> Data:
-    """The history page: completed tasks per hour for the last ``hours`` hours, and the latest ones.
+def history_data(
+    history: History | None,
+    snapshot: ClusterSnapshot,
+    now: float,
+    *,
+    hours: int = 48,
+    limit: int = 100,
+    host: str | None = None,
+    project_url: str | None = None,
+) -> Data:
+    """The history page: finished tasks per hour for the last ``hours`` hours, and the latest ones.
 
     ``per_hour`` lists ``{"hour": start, "count": n}`` for every hour, oldest first (empty hours
-    included); ``recent`` the latest completed tasks, newest first.
+    included); ``recent`` the latest finished tasks, newest first. ``host`` and ``project_url``
+    narrow both to one host or one project. Project names come from ``snapshot``.
     """
+    filters: Data = {"host": host or None, "project_url": project_url or None}
     if history is None:
-        return {"available": False, "hours": hours, "total": 0, "per_hour": [], "recent": []}
+        return {"available": False, "hours": hours, "total": 0, "per_hour": [], "recent": [], "filters": filters}
     end = (now // _HOUR + 1) * _HOUR
     start = end - hours * _HOUR
-    counts = {float(hour): int(n) for hour, n in history.completed_per_hour(start, end)}
+    counts = dict(history.completed_per_hour(since=start, until=end, host=host, project_url=project_url))
     per_hour = [{"hour": start + i * _HOUR, "count": counts.get(start + i * _HOUR, 0)} for i in range(hours)]
+    names = {p.master_url: _project_name(p) for h in snapshot.hosts.values() for p in h.projects}
+    recent = history.tasks(host=host, project_url=project_url, limit=limit)
     return {
         "available": True,
         "hours": hours,
         "total": sum(p["count"] for p in per_hour),
         "per_hour": per_hour,
-        "recent": [_completed(row) for row in history.recent(limit)],
+        "recent": [_finished(t, names) for t in recent],
+        "filters": filters,
     }
 
 
-def _completed(row: Any) -> Data:
+def _finished(task: FinishedTask, names: dict[str, str]) -> Data:
+    # direct struct access (FinishedTask fields of boinc.cluster.history)
     return {
-        "host": row.host,
-        "project": row.project_name or row.project_url,
-        "project_url": row.project_url,
-        "name": row.name,
-        "completed": row.completed_time,
-        "elapsed": row.elapsed_time,
-        "outcome": row.outcome,
+        "host": task.host,
+        "project": names.get(task.project_url, task.project_url),
+        "project_url": task.project_url,
+        "name": task.name,
+        "app": task.app_name,
+        "completed": task.completed_time,
+        "elapsed": task.elapsed_time,
+        "cpu_time": task.cpu_time,
+        "exit_status": task.exit_status,
+        "outcome": task.outcome.value,
+        "reported": task.reported,
     }
 
 
