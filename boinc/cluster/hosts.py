@@ -24,12 +24,23 @@ the local client (:func:`local_hosts`), with the password found as
 
 TOML is read with :mod:`tomllib` (Python 3.11+), or ``tomli`` on Python 3.10
 (installed by the ``web`` extra).
+
+The web app's login password is not a host's: it is stored as a hash made by
+:func:`hash_password` (``boinc-cluster hash-password``) and checked by
+:func:`verify_password`. The format is
+``scrypt$N$r$p$SALT$HASH``: :func:`hashlib.scrypt` with cost ``N``, block
+size ``r`` and parallelism ``p``, a random 16-byte salt, a 32-byte key, both
+in unpadded URL-safe base64.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
 import re
+import secrets
 import stat
 import sys
 from collections.abc import Mapping
@@ -40,7 +51,7 @@ from .. import errors
 from ..gui_rpc.urls import GUI_RPC_PORT, resolve_address
 from .model import HostConfig
 
-__all__ = ["load_hosts", "local_hosts", "parse_address", "parse_hosts"]
+__all__ = ["hash_password", "load_hosts", "local_hosts", "parse_address", "parse_hosts", "verify_password"]
 
 _KEYS = {"name", "address", "password", "password_file", "groups"}
 _HEADER = re.compile(r"^\s*\[\[\s*host\s*\]\]")
@@ -210,3 +221,43 @@ def local_hosts() -> list[HostConfig]:
     host, port = resolve_address(None)
     password = find_password()
     return [HostConfig(name=host, host=host, port=port, password=password or None)]
+
+
+#: scrypt's cost parameters for new hashes (about 16 MiB and some tens of milliseconds per check).
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """The stored form of a login password: ``scrypt$N$r$p$SALT$HASH`` (see the module's description).
+
+    Raises:
+        ValueError: an empty password.
+    """
+    if not password:
+        raise ValueError("empty password")
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
+
+
+def verify_password(stored: str, password: str) -> bool:
+    """Whether ``password`` matches ``stored`` (a :func:`hash_password` value); ``False`` for a malformed one."""
+    try:
+        scheme, n, r, p, salt, key = stored.strip().split("$")
+        if scheme != "scrypt":
+            return False
+        expected = _unb64(key)
+        got = hashlib.scrypt(
+            password.encode(), salt=_unb64(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected), maxmem=2**27
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)

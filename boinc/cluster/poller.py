@@ -126,10 +126,10 @@ class _Host:
 
     __slots__ = ("config", "due", "failures", "msg_seqno", "notice_seqno", "retry_at", "rpc", "snapshot", "watch")
 
-    def __init__(self, config: HostConfig) -> None:
+    def __init__(self, config: HostConfig, kinds: Sequence[str]) -> None:
         self.config = config
         self.rpc: AsyncRpcClient | None = None
-        self.due = dict.fromkeys(KINDS, 0.0)
+        self.due = dict.fromkeys(kinds, 0.0)
         self.failures = 0
         self.retry_at = 0.0
         self.msg_seqno = 0
@@ -149,6 +149,7 @@ class Poller:
         timeout: seconds a connect, or one request and its reply, may take.
         connect_concurrency: most hosts connecting (and authorizing) at once.
         keep_messages: how many of each host's newest messages the snapshots hold.
+        kinds: the kinds of data to fetch at all (of :data:`KINDS`; default all).
         observer: told of every task list and old-results list fetched (e.g. a
             :class:`~boinc.cluster.history.History`).
         clock: the monotonic clock cadences and back-off use (tests pass their own).
@@ -167,15 +168,21 @@ class Poller:
         timeout: float = 5.0,
         connect_concurrency: int = 256,
         keep_messages: int = 100,
+        kinds: Iterable[str] = KINDS,
         observer: TaskObserver | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
     ) -> None:
+        wanted = set(kinds)
+        if wanted - set(KINDS):
+            raise ValueError(f"unknown kinds of data: {sorted(wanted - set(KINDS))}")
+        #: the kinds of data fetched, in :data:`KINDS` order
+        self.kinds = tuple(k for k in KINDS if k in wanted)
         self._hosts: dict[str, _Host] = {}
         for config in hosts:
             if config.name in self._hosts:
                 raise ValueError(f"two hosts are named {config.name!r}")
-            self._hosts[config.name] = _Host(config)
+            self._hosts[config.name] = _Host(config, self.kinds)
         self.cadence = cadence
         self.backoff = backoff
         self.timeout = timeout
@@ -204,7 +211,7 @@ class Poller:
         """The ``clock()`` time at which the next host has something due (or leaves back-off)."""
         soonest = float("inf")
         for h in self._hosts.values():
-            soonest = min(soonest, h.retry_at if h.failures else min(h.due.values()))
+            soonest = min(soonest, h.retry_at if h.failures else min(h.due.values(), default=soonest))
         return soonest
 
     # -- polling ---------------------------------------------------------------------------
@@ -289,8 +296,8 @@ class Poller:
         return rpc
 
     async def _poll(self, h: _Host, now: float, force: bool) -> None:
-        kinds = [k for k in KINDS if force or now >= h.due[k] or h.failures]
-        if h.watch and "tasks" not in kinds:
+        kinds = [k for k, due in h.due.items() if force or now >= due or h.failures]
+        if h.watch and "tasks" not in kinds and "tasks" in h.due:
             kinds.insert(1, "tasks")
         changes: dict[str, Any] = {}
         try:
@@ -392,7 +399,8 @@ class Poller:
     def _poke(self, h: _Host, *kinds: str) -> None:
         """Fetch ``kinds`` of ``h`` in the next sweep, and wake :meth:`run` for it."""
         for kind in kinds:
-            h.due[kind] = 0.0
+            if kind in h.due:
+                h.due[kind] = 0.0
         if self._wake is not None:
             self._wake.set()
 

@@ -20,6 +20,7 @@ MODULES = [
     "boinc.cluster.hosts",
     "boinc.cluster.history",
     "boinc.cluster.metrics",
+    "boinc.cluster.cli",
     "boinc.gui_rpc.urls",
     "boinc.submit",
     "boinc.pyboinc",
