@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timezone
 from typing import Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import (
     Blueprint,
@@ -107,6 +107,11 @@ def _duration(seconds: float | None) -> str:
     s = int(seconds + 0.5)
     h, rest = divmod(s, 3600)
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _segment(text: str) -> str:
+    """``text`` quoted as one URL path segment (a ``/`` in a host name is quoted too)."""
+    return quote(text, safe="")
 
 
 def _bytes(n: float | None) -> str:
@@ -229,7 +234,8 @@ def overview() -> str:
     """The overview: one row per host and the "needs attention" list."""
     state = _state()
     data = state.overview.get(state.source.snapshot, time.time())
-    return render_template("overview.html", data=data, project_ops=list(PROJECT_OPS.items()))
+    host_base = url_for("pages.host", name="_")[:-1]
+    return render_template("overview.html", data=data, project_ops=list(PROJECT_OPS.items()), host_base=host_base)
 
 
 @pages.route("/hosts/<name>")
@@ -525,7 +531,7 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     login = Login(password_hash, token_hash, verify_password)
     app.extensions["boinc_cluster"] = _State(source, runner, login, history, metrics, login_to_view, action_timeout)
-    app.jinja_env.filters.update(ago=_ago, datetime=_datetime, duration=_duration, bytes=_bytes)
+    app.jinja_env.filters.update(ago=_ago, datetime=_datetime, duration=_duration, bytes=_bytes, segment=_segment)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
