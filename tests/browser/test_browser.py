@@ -173,3 +173,86 @@ def test_log_in_and_change_a_clients_run_mode(browser: Any, web_fleet: WebFleet,
         return _text(browser, "#run-mode").startswith("never")
 
     wait_for("the page to show run mode never", shown, timeout=60, pause=0.5)
+
+
+def _logged_in(browser: Any, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(web_server.url)
+    if browser.find_elements(By.ID, "logout"):
+        return
+    browser.find_element(By.ID, "login-link").click()
+    browser.find_element(By.ID, "password").send_keys(LOGIN)
+    browser.find_element(By.ID, "login-submit").click()
+    assert browser.find_elements(By.ID, "logout")
+
+
+def _rpc(web_fleet: WebFleet, name: str) -> RpcClient:
+    client = web_fleet.clients[name]
+    rpc = RpcClient(HOST, client.port)
+    rpc.authorize(client.password)
+    return rpc
+
+
+def test_bulk_mode_change_on_selected_hosts(browser: Any, web_fleet: WebFleet, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    _logged_in(browser, web_server)
+    for name in ("fresh", "refused"):
+        _row(browser, name).find_element(By.CSS_SELECTOR, "input.select-host").click()
+    Select(browser.find_element(By.ID, "bulk-kind")).select_by_value("gpu")
+    Select(browser.find_element(By.ID, "bulk-mode")).select_by_value("never")
+    duration = browser.find_element(By.ID, "bulk-duration")
+    duration.clear()
+    duration.send_keys("600")
+    browser.find_element(By.ID, "bulk-set-mode").click()
+    flashes = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "p.flash")]
+    assert flashes[0] == "Done: gpu mode never for 600 s on 1 host."
+    assert flashes[1].startswith("refused: ")
+
+    def gpu_never() -> bool:
+        with _rpc(web_fleet, "fresh") as rpc:
+            status = rpc.get_cc_status()
+        return status.gpu_mode == RunMode.NEVER and 0 < status.gpu_mode_delay <= 600
+
+    wait_for("the client's GPU mode to be never for 600 s", gpu_never, timeout=30)
+
+
+def test_suspend_a_project(browser: Any, web_fleet: WebFleet, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+
+    _logged_in(browser, web_server)
+    browser.get(web_server.url + "hosts/plain")
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#projects tbody tr") if "Beta Lab" in r.text)
+    row.find_element(By.CSS_SELECTOR, 'button[value="suspend"]').click()
+    assert "Done: project suspend" in _text(browser, "main")
+
+    def suspended() -> bool:
+        with _rpc(web_fleet, "plain") as rpc:
+            return any(p.project_name == "Beta Lab" and p.suspended_via_gui for p in rpc.get_project_status())
+
+    wait_for("Beta Lab to be suspended", suspended, timeout=30)
+
+
+def test_abort_a_task_after_a_confirmation(browser: Any, web_fleet: WebFleet, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+
+    from boinc.gui_rpc.enums import ResultState
+
+    _logged_in(browser, web_server)
+    browser.get(web_server.url + "hosts/plain")
+    row = browser.find_elements(By.CSS_SELECTOR, "#tasks tbody tr")[0]
+    name = row.find_element(By.CSS_SELECTOR, "td.task-name").text
+    row.find_element(By.CSS_SELECTOR, 'button[value="abort"]').click()
+    assert _text(browser, "#confirm-task") == name  # asked first: nothing happened yet
+    with _rpc(web_fleet, "plain") as rpc:
+        assert next(r for r in rpc.get_results() if r.name == name).state != ResultState.ABORTED
+    browser.find_element(By.ID, "confirm-abort").click()
+    assert f"Done: task abort ({name}) on 1 host." in _text(browser, "main")
+
+    def aborted() -> bool:
+        with _rpc(web_fleet, "plain") as rpc:
+            return any(r.name == name and r.state == ResultState.ABORTED for r in rpc.get_results())
+
+    wait_for(f"task {name} to be aborted", aborted, timeout=30)
