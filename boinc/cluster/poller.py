@@ -124,11 +124,24 @@ class TaskObserver(Protocol):
 class _Host:
     """The poller's private, mutable state of one host."""
 
-    __slots__ = ("config", "due", "failures", "msg_seqno", "notice_seqno", "retry_at", "rpc", "snapshot", "watch")
+    __slots__ = (
+        "config",
+        "due",
+        "failures",
+        "msg_seqno",
+        "notice_seqno",
+        "opening",
+        "retry_at",
+        "rpc",
+        "snapshot",
+        "watch",
+    )
 
     def __init__(self, config: HostConfig, kinds: Sequence[str]) -> None:
         self.config = config
         self.rpc: AsyncRpcClient | None = None
+        #: held while a connection is being opened (a poll and a control operation may both want one)
+        self.opening: asyncio.Lock | None = None
         self.due = dict.fromkeys(kinds, 0.0)
         self.failures = 0
         self.retry_at = 0.0
@@ -233,22 +246,50 @@ class Poller:
         return self._snapshot
 
     async def run(self, *, min_interval: float = 0.5) -> None:
-        """Poll until cancelled: sweep, then sleep until something is due (or a control operation wakes it).
+        """Poll until cancelled.
+
+        Each host is polled by its own task whenever something of it is due,
+        so a slow or silent host never delays the others; every
+        ``min_interval`` seconds (or sooner, when a control operation wakes
+        it) the poller starts the polls that are due and publishes a new
+        snapshot if any poll finished.
 
         Args:
-            min_interval: the shortest pause between sweeps, seconds.
+            min_interval: the shortest pause between two looks at what is due, seconds.
         """
-        self._wake = asyncio.Event()
+        wake = self._wake = asyncio.Event()
+        running: dict[str, asyncio.Task[None]] = {}
+        finished = [True]  # publish the first snapshot at once
+
+        def done(name: str) -> Callable[[asyncio.Task[None]], None]:
+            def callback(_task: asyncio.Task[None]) -> None:
+                running.pop(name, None)
+                finished[0] = True
+
+            return callback
+
         try:
             while True:
-                await self.refresh()
-                pause = max(min_interval, self.next_due() - self._clock())
-                self._wake.clear()
+                now = self._clock()
+                for name, h in self._hosts.items():
+                    if name not in running and self._has_due(h, now):
+                        task = asyncio.ensure_future(self._poll(h, now, False))
+                        running[name] = task
+                        task.add_done_callback(done(name))
+                if finished[0]:
+                    finished[0] = False
+                    self._publish()
+                pause = min_interval if running else max(min_interval, self.next_due() - self._clock())
+                wake.clear()
                 try:
-                    await asyncio.wait_for(self._wake.wait(), pause)
+                    await asyncio.wait_for(wake.wait(), pause)
                 except asyncio.TimeoutError:
                     pass
         finally:
+            for task in running.values():
+                task.cancel()
+            if running:
+                await asyncio.gather(*running.values(), return_exceptions=True)
             await self.close()
 
     async def close(self) -> None:
@@ -265,7 +306,7 @@ class Poller:
     def _has_due(self, h: _Host, now: float) -> bool:
         if h.failures:
             return now >= h.retry_at
-        return any(now >= t for t in h.due.values()) or bool(h.watch)
+        return any(now >= t for t in h.due.values())
 
     def _publish(self) -> None:
         self._snapshot = ClusterSnapshot(hosts={n: h.snapshot for n, h in self._hosts.items()}, taken_at=self._wall())
@@ -278,27 +319,35 @@ class Poller:
     async def _client(self, h: _Host) -> AsyncRpcClient:
         if h.rpc is not None:
             return h.rpc
-        if self._connecting is None:
-            self._connecting = asyncio.Semaphore(self._connect_concurrency)
-        async with self._connecting:
-            password = h.config.resolve_password()
-            rpc = AsyncRpcClient(h.config.host, h.config.port, timeout=self.timeout)
-            try:
-                await rpc.connect()
-                if password:
-                    await rpc.authorize(password)
-            except BaseException:
-                await rpc.close()
-                raise
-        h.rpc = rpc
-        # a new connection: the client may have restarted, so sequence numbers start over
-        h.msg_seqno = h.notice_seqno = 0
+        if h.opening is None:
+            h.opening = asyncio.Lock()
+        opening = h.opening
+        async with opening:
+            if h.rpc is not None:  # opened meanwhile by the one we waited for
+                return h.rpc
+            if self._connecting is None:
+                self._connecting = asyncio.Semaphore(self._connect_concurrency)
+            async with self._connecting:
+                password = h.config.resolve_password()
+                rpc = AsyncRpcClient(h.config.host, h.config.port, timeout=self.timeout)
+                try:
+                    await rpc.connect()
+                    if password:
+                        await rpc.authorize(password)
+                except BaseException:
+                    await rpc.close()
+                    raise
+            h.rpc = rpc
+            # a new connection: the client may have restarted, so sequence numbers start over
+            h.msg_seqno = h.notice_seqno = 0
+        if h.opening is opening and not opening.locked():
+            h.opening = None
         return rpc
 
     async def _poll(self, h: _Host, now: float, force: bool) -> None:
         kinds = [k for k, due in h.due.items() if force or now >= due or h.failures]
-        if h.watch and "tasks" not in kinds and "tasks" in h.due:
-            kinds.insert(1, "tasks")
+        if h.watch and "status" in kinds and "tasks" not in kinds and "tasks" in h.due:
+            kinds.insert(1, "tasks")  # tasks to suspend at their checkpoint: look at the tasks as often as the status
         changes: dict[str, Any] = {}
         try:
             rpc = await self._client(h)
@@ -521,8 +570,8 @@ class Poller:
     ) -> dict[str, int | errors.BoincError]:
         """Suspend each running task of the selected hosts right after its next checkpoint.
 
-        The poller fetches the task lists of these hosts on every sweep until
-        done; a task whose ``checkpoint_cpu_time`` has grown since this call
+        The poller fetches the task lists of these hosts as often as their
+        status (:attr:`Cadence.status`) until done; a task whose ``checkpoint_cpu_time`` has grown since this call
         is suspended at once (``result_op suspend``). Tasks that stop running
         or leave the list by themselves are forgotten.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -158,6 +159,7 @@ def test_suspend_at_next_checkpoint() -> None:
             assert snap.hosts["healthy"].counts.running == len(tasks) == 2
             watched = await poller.suspend_at_checkpoint(["healthy"])
             assert watched == {"healthy": 2}
+            clock.now += 10  # the status cadence
             snap = await poller.refresh()  # no checkpoint yet: nothing suspended, still watched
             assert len(snap.hosts["healthy"].pending_suspends) == 2
             assert fleet.controls == []
@@ -168,6 +170,7 @@ def test_suspend_at_next_checkpoint() -> None:
             fleet.set_reply(
                 "get_results", running.replace(old, old.replace(b"<checkpoint_cpu_time>", b"<checkpoint_cpu_time>1"))
             )
+            clock.now += 10
             snap = await poller.refresh()
             assert [op for _p, op, _r in fleet.controls] == ["suspend_result"]
             assert f"<name>{first.name}</name>".encode() in fleet.controls[0][2]
@@ -231,3 +234,25 @@ def test_metrics_of_a_fleet_match_the_snapshot_and_the_alert_rules() -> None:
         assert seen == ["200 OK"] and b"boinc_up" in b"".join(out)
 
     run(["healthy", "refused"], body)
+
+
+def test_run_publishes_each_host_without_waiting_for_a_silent_one() -> None:
+    async def body(fleet: Fleet) -> None:
+        healthy, stalled = fleet.hosts
+        poller = Poller([_config(healthy), _config(stalled)], timeout=60.0)
+        task = asyncio.ensure_future(poller.run(min_interval=0.05))
+        try:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 50
+            while not poller.snapshot.hosts["healthy"].up and loop.time() < deadline:
+                await asyncio.sleep(0.05)
+            snap = poller.snapshot
+            assert snap.hosts["healthy"].up
+            # the silent host's poll is still waiting for its 60 s timeout
+            assert snap.hosts["stalled"].failures == 0 and snap.hosts["stalled"].last_contact is None
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    run(["healthy", "stalled"], body)
