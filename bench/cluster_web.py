@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -30,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import attrs  # noqa: E402
 
+from bench.gui_rpc import median_seconds  # noqa: E402
 from boinc.cluster.model import ClusterSnapshot, HostConfig, HostSnapshot, Reason  # noqa: E402
 from boinc.cluster.poller import Poller  # noqa: E402
 from boinc.cluster.web import create_app  # noqa: E402
@@ -37,17 +36,6 @@ from boinc.cluster.web._view import overview  # noqa: E402
 from tests.fleet import PASSWORD, Fleet  # noqa: E402
 
 TARGET = 0.2
-
-
-def median_seconds(fn: Callable[[], object], runs: int) -> float:
-    """Median wall time of ``fn()``, each run from a collected heap."""
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 async def one_host() -> HostSnapshot:

@@ -296,3 +296,20 @@ def test_startup_notes() -> None:
     assert startup_notes("127.0.0.1", password_hash="h", token_hash=None) == []
     notes = startup_notes("0.0.0.0", password_hash=None, token_hash=None)
     assert any("control is refused" in n for n in notes) and any("0.0.0.0" in n for n in notes)
+
+
+def test_attention_puts_hosts_down_first_and_the_page_lists_a_bounded_number() -> None:
+    from boinc.cluster.model import ClusterSnapshot, HostSnapshot, Reason
+    from boinc.cluster.web._app import ATTENTION_SHOWN
+
+    base = FakePoller().snapshot
+    hosts = dict(base.hosts)
+    for i in range(ATTENTION_SHOWN + 50):
+        hosts[f"dead{i}"] = HostSnapshot(name=f"dead{i}", up=False, reason=Reason.TIMED_OUT)
+    client = make_app(FakePoller(ClusterSnapshot(hosts=hosts, taken_at=base.taken_at))).test_client()
+    items = client.get("/api/overview").get_json()["attention"]
+    kinds = [a["kind"] for a in items]
+    assert kinds == ["host_down"] * (ATTENTION_SHOWN + 51) + ["deadline", "task_errors", "backoff"]
+    html = client.get("/").get_data(as_text=True)
+    assert html.count('<li class="host_down">') == ATTENTION_SHOWN
+    assert f"… and {len(items) - ATTENTION_SHOWN} more" in html

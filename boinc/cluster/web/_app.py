@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
+import attrs
 from flask import (
     Blueprint,
     Flask,
@@ -31,11 +32,10 @@ from ..model import ClusterSnapshot
 from . import _view
 from ._auth import Login, csrf_token, csrf_valid
 from ._control import (
+    PARSERS,
     PROJECT_OPS,
+    Action,
     BadAction,
-    CheckpointAction,
-    ModeAction,
-    ProjectAction,
     TaskAction,
     parse_checkpoint,
     parse_mode,
@@ -47,6 +47,8 @@ __all__ = ["Runner", "SnapshotSource", "create_app"]
 
 log = logging.getLogger("boinc.cluster.web")
 
+#: The most "needs attention" items the overview page lists (the JSON API has them all).
+ATTENTION_SHOWN = 200
 #: Seconds a page waits for a control action's outcome.
 ACTION_TIMEOUT = 60.0
 
@@ -71,7 +73,6 @@ class Runner(Protocol):
         """Run ``coro`` on the loop and return its value."""
 
 
-Action = ModeAction | ProjectAction | TaskAction | CheckpointAction
 ResponseValue = WerkzeugResponse | str | tuple[Any, int]
 
 
@@ -126,27 +127,18 @@ def _bytes(n: float | None) -> str:
 # -- the app -----------------------------------------------------------------------------------
 
 
+@attrs.define
 class _State:
-    """What the views share: the source, the runner, the login and the caches."""
+    """What the views share: the source, the runner, the login, the history, the metrics and the overview cache."""
 
-    def __init__(
-        self,
-        source: SnapshotSource,
-        runner: Runner | None,
-        login: Login,
-        history: History | None,
-        metrics: Callable[..., Any] | None,
-        login_to_view: bool,
-        action_timeout: float,
-    ) -> None:
-        self.source = source
-        self.runner = runner
-        self.login = login
-        self.history = history
-        self.metrics = metrics
-        self.login_to_view = login_to_view
-        self.action_timeout = action_timeout
-        self.overview = _view.OverviewCache()
+    source: SnapshotSource
+    runner: Runner | None
+    login: Login
+    history: History | None
+    metrics: Callable[..., Any] | None
+    login_to_view: bool
+    action_timeout: float
+    overview: _view.OverviewCache = attrs.Factory(_view.OverviewCache)
 
     @property
     def control_note(self) -> str:
@@ -235,7 +227,13 @@ def overview() -> str:
     state = _state()
     data = state.overview.get(state.source.snapshot, time.time())
     host_base = url_for("pages.host", name="_")[:-1]
-    return render_template("overview.html", data=data, project_ops=list(PROJECT_OPS.items()), host_base=host_base)
+    return render_template(
+        "overview.html",
+        data=data,
+        project_ops=list(PROJECT_OPS.items()),
+        host_base=host_base,
+        attention_shown=ATTENTION_SHOWN,
+    )
 
 
 @pages.route("/hosts/<name>")
@@ -307,17 +305,19 @@ def _flash_outcome(action: Action, outcome: dict[str, str | None]) -> None:
 def control_hosts() -> WerkzeugResponse:
     """A mode, project or suspend-at-checkpoint action on the hosts selected in a form (``hosts`` fields)."""
     _page_control_gate()
-    snapshot = _state().source.snapshot
     form = request.form
     target = _same_site_path(form.get("next"), url_for("pages.overview"))
-    action: Action
+    fields = {**form.to_dict(), "hosts": form.getlist("hosts")}
+    parsers: dict[str, Callable[[dict[str, Any], ClusterSnapshot], Action]] = {
+        "mode": parse_mode,
+        "project": parse_project,
+        "checkpoint": parse_checkpoint,
+    }
+    parser = parsers.get(form.get("action", ""))
     try:
-        if form.get("action") == "project":
-            action = parse_project(form, form.getlist("hosts"), snapshot)
-        elif form.get("action") == "checkpoint":
-            action = parse_checkpoint(form.getlist("hosts"), snapshot)
-        else:
-            action = parse_mode(form, form.getlist("hosts"), snapshot)
+        if parser is None:
+            raise BadAction("unknown action")
+        action = parser(fields, _state().source.snapshot)
     except BadAction as exc:
         flash(str(exc), "error")
         return redirect(target)
@@ -379,62 +379,23 @@ def api_history() -> WerkzeugResponse:
     return jsonify(_history())
 
 
-def _json_body() -> dict[str, Any]:
+@api.route("/control/<kind>", methods=["POST"])
+def api_control(kind: str) -> WerkzeugResponse:
+    """An action: ``modes``, ``projects``, ``tasks`` or ``checkpoint``, with a JSON object of its fields."""
+    parser = PARSERS.get(kind)
+    if parser is None:
+        abort(404, description=f"No such action; one of {', '.join(PARSERS)}.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, description="The body must be a JSON object.")
-    return body
-
-
-def _api_outcome(action: Action) -> WerkzeugResponse:
+    try:
+        action = parser(body, _state().source.snapshot)
+    except BadAction as exc:
+        abort(400, description=str(exc))
+    if isinstance(action, TaskAction) and action.op == "abort" and body.get("confirm") is not True:
+        abort(400, description='Aborting a task needs "confirm": true.')
     outcome = _run(action)
     return jsonify({"ok": all(v is None for v in outcome.values()), "action": action.describe(), "results": outcome})
-
-
-@api.route("/control/modes", methods=["POST"])
-def api_modes() -> WerkzeugResponse:
-    """Set a mode: ``{"hosts": [...], "kind": "run", "mode": "never", "duration": 3600}``."""
-    body = _json_body()
-    try:
-        action = parse_mode(body, body.get("hosts", ()), _state().source.snapshot)
-    except BadAction as exc:
-        abort(400, description=str(exc))
-    return _api_outcome(action)
-
-
-@api.route("/control/checkpoint", methods=["POST"])
-def api_checkpoint() -> WerkzeugResponse:
-    """Suspend running tasks at their next checkpoint: ``{"hosts": [...]}``."""
-    body = _json_body()
-    try:
-        action = parse_checkpoint(body.get("hosts", ()), _state().source.snapshot)
-    except BadAction as exc:
-        abort(400, description=str(exc))
-    return _api_outcome(action)
-
-
-@api.route("/control/projects", methods=["POST"])
-def api_projects() -> WerkzeugResponse:
-    """A project operation: ``{"hosts": [...], "project_url": "...", "op": "update"}``."""
-    body = _json_body()
-    try:
-        action = parse_project(body, body.get("hosts", ()), _state().source.snapshot)
-    except BadAction as exc:
-        abort(400, description=str(exc))
-    return _api_outcome(action)
-
-
-@api.route("/control/tasks", methods=["POST"])
-def api_tasks() -> WerkzeugResponse:
-    """A task operation: ``{"host": "...", "project_url": "...", "name": "...", "op": "abort", "confirm": true}``."""
-    body = _json_body()
-    try:
-        action = parse_task(body, _state().source.snapshot)
-    except BadAction as exc:
-        abort(400, description=str(exc))
-    if action.op == "abort" and body.get("confirm") is not True:
-        abort(400, description='Aborting a task needs "confirm": true.')
-    return _api_outcome(action)
 
 
 # -- metrics -----------------------------------------------------------------------------------

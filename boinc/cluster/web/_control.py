@@ -20,8 +20,10 @@ from ..model import ClusterSnapshot
 __all__ = [
     "MODES",
     "MODE_KINDS",
+    "PARSERS",
     "PROJECT_OPS",
     "TASK_OPS",
+    "Action",
     "BadAction",
     "CheckpointAction",
     "ModeAction",
@@ -189,37 +191,39 @@ def _duration(value: Any) -> float:
     return duration
 
 
-def parse_mode(data: Mapping[str, Any], hosts: Sequence[Any], snapshot: ClusterSnapshot) -> ModeAction:
-    """A mode action from ``kind``, ``mode`` and ``duration`` fields.
+def parse_mode(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> ModeAction:
+    """A mode action from ``hosts``, ``kind``, ``mode`` and ``duration`` fields.
 
     Raises:
         BadAction: a field is missing or wrong, or a host is unknown.
     """
     return ModeAction(
-        hosts=_hosts(hosts, snapshot),
+        hosts=_hosts(data.get("hosts", ()), snapshot),
         kind=_choice(data, "kind", MODE_KINDS),
         mode=_choice(data, "mode", MODES),
         duration=_duration(data.get("duration")),
     )
 
 
-def parse_checkpoint(hosts: Sequence[Any], snapshot: ClusterSnapshot) -> CheckpointAction:
-    """A suspend-at-checkpoint action on ``hosts``.
+def parse_checkpoint(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> CheckpointAction:
+    """A suspend-at-checkpoint action on the ``hosts`` field's hosts.
 
     Raises:
         BadAction: no host, or an unknown host.
     """
-    return CheckpointAction(hosts=_hosts(hosts, snapshot))
+    return CheckpointAction(hosts=_hosts(data.get("hosts", ()), snapshot))
 
 
-def parse_project(data: Mapping[str, Any], hosts: Sequence[Any], snapshot: ClusterSnapshot) -> ProjectAction:
-    """A project action from ``project_url`` and ``op`` fields.
+def parse_project(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> ProjectAction:
+    """A project action from ``hosts``, ``project_url`` and ``op`` fields.
 
     Raises:
         BadAction: a field is missing or wrong, or a host is unknown.
     """
     return ProjectAction(
-        hosts=_hosts(hosts, snapshot), project_url=_text(data, "project_url"), op=_choice(data, "op", PROJECT_OPS)
+        hosts=_hosts(data.get("hosts", ()), snapshot),
+        project_url=_text(data, "project_url"),
+        op=_choice(data, "op", PROJECT_OPS),
     )
 
 
@@ -234,3 +238,14 @@ def parse_task(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> TaskAction
     return TaskAction(
         host=host, project_url=_text(data, "project_url"), name=_text(data, "name"), op=_choice(data, "op", TASK_OPS)
     )
+
+
+Action = ModeAction | ProjectAction | TaskAction | CheckpointAction
+
+#: The kinds of action, as the JSON API's paths (``/api/control/<kind>``) and the forms' ``action`` field name them.
+PARSERS: dict[str, Callable[[Mapping[str, Any], ClusterSnapshot], Action]] = {
+    "modes": parse_mode,
+    "projects": parse_project,
+    "tasks": parse_task,
+    "checkpoint": parse_checkpoint,
+}

@@ -112,13 +112,16 @@ def misses_deadline(result: Result, now: float) -> bool:
 def attention(snapshot: ClusterSnapshot, now: float) -> list[Data]:
     """What needs attention: hosts down, errored tasks, tasks that will miss their deadline, projects in back-off.
 
-    Each item has ``kind`` (``host_down``, ``task_errors``, ``deadline``, ``backoff``), ``host``
-    and a few fields of its kind.
+    Each item has ``kind`` (``host_down``, ``deadline``, ``task_errors``, ``backoff``), ``host``
+    and a few fields of its kind; items come in that order of kinds, then in the hosts' order.
     """
-    items: list[Data] = []
+    down: list[Data] = []
+    late_tasks: list[Data] = []
+    errors: list[Data] = []
+    backoffs: list[Data] = []
     for host in snapshot.hosts.values():
         if not host.up:
-            items.append(
+            down.append(
                 {
                     "kind": "host_down",
                     "host": host.name,
@@ -129,10 +132,10 @@ def attention(snapshot: ClusterSnapshot, now: float) -> list[Data]:
             )
         if host.counts.error:
             errored = [r.name for r in host.results if task_status(r) is TaskStatus.ERROR]
-            items.append({"kind": "task_errors", "host": host.name, "count": len(errored), "tasks": errored[:10]})
+            errors.append({"kind": "task_errors", "host": host.name, "count": len(errored), "tasks": errored[:10]})
         late = [r for r in host.results if misses_deadline(r, now)]
         if late:
-            items.append(
+            late_tasks.append(
                 {
                     "kind": "deadline",
                     "host": host.name,
@@ -142,7 +145,7 @@ def attention(snapshot: ClusterSnapshot, now: float) -> list[Data]:
             )
         for project in host.projects:
             if project.min_rpc_time > now:
-                items.append(
+                backoffs.append(
                     {
                         "kind": "backoff",
                         "host": host.name,
@@ -152,7 +155,7 @@ def attention(snapshot: ClusterSnapshot, now: float) -> list[Data]:
                         "failures": project.nrpc_failures,
                     }
                 )
-    return items
+    return down + late_tasks + errors + backoffs
 
 
 def overview(snapshot: ClusterSnapshot, now: float) -> Data:
