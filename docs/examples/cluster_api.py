@@ -30,6 +30,9 @@ def main(base: str, token: str) -> None:
         counts = ", ".join(f"{n} {state}" for state, n in host["counts"].items() if n)
         print(f"{host['name']}: {state}; {counts or 'no tasks'}")
     up = [host["name"] for host in overview["hosts"] if host["up"]]
+    if not up:
+        print("no host is up")
+        return
     outcome = call(base, token, "/api/control/modes", {"hosts": up, "kind": "run", "mode": "never", "duration": 3600})
     for name, error in outcome["results"].items():
         print(f"{name}: {'paused for an hour' if error is None else error}")
