@@ -256,3 +256,22 @@ def test_run_publishes_each_host_without_waiting_for_a_silent_one() -> None:
                 await task
 
     run(["healthy", "stalled"], body)
+
+
+def test_an_unchanged_reply_keeps_its_objects_and_a_changed_one_is_parsed() -> None:
+    async def body(fleet: Fleet) -> None:
+        clock = Clock()
+        async with Poller([_config(fleet.hosts[0])], clock=clock, kinds=("status", "tasks")) as poller:
+            first = (await poller.refresh(force=True)).hosts["healthy"]
+            second = (await poller.refresh(force=True)).hosts["healthy"]
+            assert second.results is first.results and second.cc_status is first.cc_status
+            assert second.last_contact is not None
+            changed = fixture("rich_50/get_results_active_only_0").replace(
+                b"<fraction_done>0.0", b"<fraction_done>0.5", 1
+            )
+            fleet.set_reply("get_results", changed)
+            third = (await poller.refresh(force=True)).hosts["healthy"]
+            assert third.results is not first.results and third.results != first.results
+            assert third.cc_status is first.cc_status
+
+    run(["healthy"], body)
