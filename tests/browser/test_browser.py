@@ -67,6 +67,17 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def _follow(browser: Any, element: Any) -> None:
+    """Click ``element`` and wait until the page it leads to has loaded (a click returns before that)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element.click()
+    wait = WebDriverWait(browser, 60)
+    wait.until(expected_conditions.staleness_of(element))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def _row(driver: Any, name: str) -> object:
     from selenium.webdriver.common.by import By
 
@@ -107,7 +118,7 @@ def test_open_a_host(browser: Any, web_fleet: WebFleet, web_server: WebServer) -
     from selenium.webdriver.common.by import By
 
     browser.get(web_server.url)
-    _row(browser, "plain").find_element(By.CSS_SELECTOR, "a.host-link").click()
+    _follow(browser, _row(browser, "plain").find_element(By.CSS_SELECTOR, "a.host-link"))
     assert _text(browser, "#host-name") == "plain"
     with RpcClient(HOST, web_fleet.clients["plain"].port) as rpc:
         rpc.authorize(web_fleet.clients["plain"].password)
@@ -143,7 +154,7 @@ def _set_run_mode_never(browser: Any, web_server: WebServer) -> None:
     browser.get(web_server.url + "hosts/fresh")
     Select(browser.find_element(By.ID, "host-kind")).select_by_value("run")
     Select(browser.find_element(By.ID, "host-mode")).select_by_value("never")
-    browser.find_element(By.ID, "host-set-mode").click()
+    _follow(browser, browser.find_element(By.ID, "host-set-mode"))
 
 
 def test_an_action_without_login_is_refused(browser: Any, web_fleet: WebFleet, web_server: WebServer) -> None:
@@ -160,9 +171,9 @@ def test_log_in_and_change_a_clients_run_mode(browser: Any, web_fleet: WebFleet,
 
     browser.delete_all_cookies()
     browser.get(web_server.url + "hosts/fresh")
-    browser.find_element(By.ID, "login-link").click()
+    _follow(browser, browser.find_element(By.ID, "login-link"))
     browser.find_element(By.ID, "password").send_keys(LOGIN)
-    browser.find_element(By.ID, "login-submit").click()
+    _follow(browser, browser.find_element(By.ID, "login-submit"))
     assert _text(browser, "#host-name") == "fresh"  # back where the login started
     _set_run_mode_never(browser, web_server)
     assert "Done: run mode never on 1 host." in _text(browser, "main")
@@ -181,9 +192,9 @@ def _logged_in(browser: Any, web_server: WebServer) -> None:
     browser.get(web_server.url)
     if browser.find_elements(By.ID, "logout"):
         return
-    browser.find_element(By.ID, "login-link").click()
+    _follow(browser, browser.find_element(By.ID, "login-link"))
     browser.find_element(By.ID, "password").send_keys(LOGIN)
-    browser.find_element(By.ID, "login-submit").click()
+    _follow(browser, browser.find_element(By.ID, "login-submit"))
     assert browser.find_elements(By.ID, "logout")
 
 
@@ -206,7 +217,7 @@ def test_bulk_mode_change_on_selected_hosts(browser: Any, web_fleet: WebFleet, w
     duration = browser.find_element(By.ID, "bulk-duration")
     duration.clear()
     duration.send_keys("600")
-    browser.find_element(By.ID, "bulk-set-mode").click()
+    _follow(browser, browser.find_element(By.ID, "bulk-set-mode"))
     flashes = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "p.flash")]
     assert flashes[0] == "Done: gpu mode never for 600 s on 1 host."
     assert flashes[1].startswith("refused: ")
@@ -225,7 +236,7 @@ def test_suspend_a_project(browser: Any, web_fleet: WebFleet, web_server: WebSer
     _logged_in(browser, web_server)
     browser.get(web_server.url + "hosts/plain")
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#projects tbody tr") if "Beta Lab" in r.text)
-    row.find_element(By.CSS_SELECTOR, 'button[value="suspend"]').click()
+    _follow(browser, row.find_element(By.CSS_SELECTOR, 'button[value="suspend"]'))
     assert "Done: project suspend" in _text(browser, "main")
 
     def suspended() -> bool:
@@ -244,11 +255,11 @@ def test_abort_a_task_after_a_confirmation(browser: Any, web_fleet: WebFleet, we
     browser.get(web_server.url + "hosts/plain")
     row = browser.find_elements(By.CSS_SELECTOR, "#tasks tbody tr")[0]
     name = row.find_element(By.CSS_SELECTOR, "td.task-name").text
-    row.find_element(By.CSS_SELECTOR, 'button[value="abort"]').click()
+    _follow(browser, row.find_element(By.CSS_SELECTOR, 'button[value="abort"]'))
     assert _text(browser, "#confirm-task") == name  # asked first: nothing happened yet
     with _rpc(web_fleet, "plain") as rpc:
         assert next(r for r in rpc.get_results() if r.name == name).state != ResultState.ABORTED
-    browser.find_element(By.ID, "confirm-abort").click()
+    _follow(browser, browser.find_element(By.ID, "confirm-abort"))
     assert f"Done: task abort ({name}) on 1 host." in _text(browser, "main")
 
     def aborted() -> bool:
