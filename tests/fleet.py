@@ -175,6 +175,14 @@ class Fleet:
         await self.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, mode: str) -> None:
+        try:
+            await self._converse(reader, writer, mode)
+        except asyncio.CancelledError:
+            # the loop is ending with the connection open: end quietly (asyncio's stream callback
+            # would otherwise report the cancelled handler as an error)
+            writer.close()
+
+    async def _converse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, mode: str) -> None:
         self._conns.add(writer)
         password = self.password if mode != "wrong_password" else self.password + "-other"
         nonce = f"{time.time():f}".encode()

@@ -97,11 +97,10 @@ class ClusterCollector(Collector):
                 tasks.add_metric([name, state], float(counts[state]))
             least: float | None = None
             for result in host.results:
-                status = task_status(result)
                 active = result.active_task
-                if status is TaskStatus.RUNNING and active is not None:
+                if active is not None and task_status(result) is TaskStatus.RUNNING:
                     done.add_metric([name, result.project_url, result.name], active.fraction_done)
-                if result.state <= ResultState.FILES_DOWNLOADED and status is not TaskStatus.ERROR:
+                if result.state <= ResultState.FILES_DOWNLOADED:  # not computed yet
                     left = result.report_deadline - now - result.estimated_cpu_time_remaining
                     least = left if least is None else min(least, left)
             if least is not None:

@@ -137,9 +137,6 @@ class TaskStatus(enum.Enum):
     ERROR = "error"
 
 
-_ERROR_STATES = frozenset({ResultState.COMPUTE_ERROR, ResultState.ABORTED, ResultState.UPLOAD_FAILED})
-
-
 def task_status(result: Result) -> TaskStatus:
     """The bucket of one task, first match wins.
 
@@ -148,7 +145,8 @@ def task_status(result: Result) -> TaskStatus:
     user; RUNNING: it has a process slot and is scheduled; WAITING: anything
     else (not started, preempted, downloading, uploading).
     """
-    if result.state in _ERROR_STATES:
+    state = result.state  # compared as ints: hashing an enum member is slow, and this runs per task per poll
+    if state == ResultState.COMPUTE_ERROR or state == ResultState.ABORTED or state == ResultState.UPLOAD_FAILED:
         return TaskStatus.ERROR
     if result.ready_to_report:
         return TaskStatus.READY_TO_REPORT
