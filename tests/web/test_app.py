@@ -313,3 +313,24 @@ def test_attention_puts_hosts_down_first_and_the_page_lists_a_bounded_number() -
     html = client.get("/").get_data(as_text=True)
     assert html.count('<li class="host_down">') == ATTENTION_SHOWN
     assert f"… and {len(items) - ATTENTION_SHOWN} more" in html
+
+
+def test_every_asset_ships_in_the_package_and_none_comes_from_elsewhere(client: FlaskClient) -> None:
+    import fnmatch
+    import sys
+    from pathlib import Path
+
+    import boinc.cluster.web as web
+
+    toml = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
+
+    root = Path(web.__file__).parent
+    pyproject = toml.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["boinc.cluster.web"]
+    assets = [p.relative_to(root).as_posix() for d in ("templates", "static") for p in (root / d).iterdir()]
+    assert assets and all(any(fnmatch.fnmatch(a, g) for g in globs) for a in assets), (assets, globs)
+    html = client.get("/hosts/node1").get_data(as_text=True)
+    for url in re.findall(r'(?:src|<link[^>]*href)="([^"]*)"', html):
+        assert url.startswith("/static/"), url
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/static/app.js").status_code == 200
