@@ -336,3 +336,23 @@ def test_every_asset_ships_in_the_package_and_none_comes_from_elsewhere(client: 
         reply = client.get(f"/static/{asset}")
         assert reply.status_code == 200
         reply.close()
+
+
+def test_failed_logins_throttle_logins() -> None:
+    from boinc.cluster.web._auth import FAILED_LOGIN_WINDOW, MAX_FAILED_LOGINS, Login
+
+    now = [1000.0]
+    login = Login("plain:pw", None, verify, clock=lambda: now[0])
+    for _ in range(MAX_FAILED_LOGINS):
+        assert not login.throttled()
+        assert not login.check_password("guess")
+    assert login.throttled()
+    now[0] += FAILED_LOGIN_WINDOW + 1
+    assert not login.throttled() and login.check_password("pw")
+    client = make_app().test_client()
+    for _ in range(MAX_FAILED_LOGINS):
+        assert (
+            client.post("/login", data={"password": "guess", "csrf_token": csrf(client, "/login")}).status_code == 403
+        )
+    reply = client.post("/login", data={"password": PASSWORD, "csrf_token": csrf(client, "/login")})
+    assert reply.status_code == 429 and "Too many failed logins" in reply.get_data(as_text=True)

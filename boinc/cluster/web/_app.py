@@ -275,6 +275,10 @@ def login() -> ResponseValue:
     state = _state()
     target = _same_site_path(request.values.get("next"), url_for("pages.overview"))
     if request.method == "POST":
+        if state.login.throttled():
+            log.warning("login refused from %s: too many failed logins", request.remote_addr)
+            flash("Too many failed logins: wait a minute.", "error")
+            return render_template("login.html", next=target), 429
         if state.login.check_password(request.form.get("password", "")):
             state.login.log_in()
             log.info("login from %s", request.remote_addr)

@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import hmac
 import secrets
 import threading
+import time
 from collections.abc import Callable
 
 from flask import session
@@ -26,6 +28,9 @@ _CSRF_KEY = "csrf"
 _LOGIN_KEY = "logged_in"
 #: At most this many verified token digests are remembered.
 _TOKEN_CACHE = 32
+#: After this many failed logins within :data:`FAILED_LOGIN_WINDOW` seconds, logins are refused until it passes.
+MAX_FAILED_LOGINS = 10
+FAILED_LOGIN_WINDOW = 60.0
 
 
 def csrf_token() -> str:
@@ -52,13 +57,22 @@ class Login:
         password_hash: the login password's hash, or ``None`` (no login: control is off).
         token_hash: the API bearer token's hash, or ``None`` (the API takes the session only).
         verify: ``verify(stored_hash, candidate) -> bool``.
+        clock: the monotonic clock that times failed logins.
     """
 
-    def __init__(self, password_hash: str | None, token_hash: str | None, verify: Callable[[str, str], bool]) -> None:
+    def __init__(
+        self,
+        password_hash: str | None,
+        token_hash: str | None,
+        verify: Callable[[str, str], bool],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._password_hash = password_hash or None
         self._token_hash = token_hash or None
         self._verify = verify
+        self._clock = clock
         self._known: set[bytes] = set()
+        self._failures: collections.deque[float] = collections.deque()
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -75,8 +89,19 @@ class Login:
         return self._password_hash is not None
 
     def check_password(self, candidate: str) -> bool:
-        """Whether ``candidate`` is the login password."""
-        return self._password_hash is not None and bool(candidate) and self._verify(self._password_hash, candidate)
+        """Whether ``candidate`` is the login password (a failure is counted, see :meth:`throttled`)."""
+        ok = self._password_hash is not None and bool(candidate) and self._verify(self._password_hash, candidate)
+        if not ok:
+            with self._lock:
+                self._failures.append(self._clock())
+        return ok
+
+    def throttled(self) -> bool:
+        """Whether too many logins failed lately (:data:`MAX_FAILED_LOGINS` in :data:`FAILED_LOGIN_WINDOW` s)."""
+        with self._lock:
+            while self._failures and self._failures[0] < self._clock() - FAILED_LOGIN_WINDOW:
+                self._failures.popleft()
+            return len(self._failures) >= MAX_FAILED_LOGINS
 
     def check_token(self, candidate: str) -> bool:
         """Whether ``candidate`` is the API token (verified tokens are remembered by digest)."""
