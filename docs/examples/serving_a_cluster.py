@@ -1,7 +1,7 @@
 """The example of the guide "Watching a cluster", section "The web app": poll and serve a cluster.
 
 Run it: ``python serving_a_cluster.py hosts.toml PORT`` with the hashes of the login password and
-of the API token in the environment (``BOINC_CLUSTER_PASSWORD_HASH``, ``BOINC_CLUSTER_TOKEN_HASH``,
+of the API token in the environment (``BOINC_CLUSTER_LOGIN_HASH``, ``BOINC_CLUSTER_TOKEN_HASH``,
 each made by ``boinc-cluster hash-password``). Stop it with Ctrl-C.
 """
 
@@ -23,7 +23,7 @@ def main(hosts_file: str, port: int) -> None:
         poller,
         port=port,  # on 127.0.0.1 only: put a TLS proxy in front to reach it from elsewhere
         history=history,
-        password_hash=os.environ.get("BOINC_CLUSTER_PASSWORD_HASH"),
+        password_hash=os.environ.get("BOINC_CLUSTER_LOGIN_HASH"),
         token_hash=os.environ.get("BOINC_CLUSTER_TOKEN_HASH"),
     )
     history.close()

@@ -41,7 +41,7 @@ def test_serve_then_steer_with_the_json_api(tmp_path: Path) -> None:
         port = _free_port()
         env = {
             **os.environ,
-            "BOINC_CLUSTER_PASSWORD_HASH": hash_password("x"),
+            "BOINC_CLUSTER_LOGIN_HASH": hash_password("x"),
             "BOINC_CLUSTER_TOKEN_HASH": hash_password(TOKEN),
         }
         server = subprocess.Popen(
