@@ -523,9 +523,13 @@ class Poller:
                 out[name] = await operation(h, await self._client(h))
             except errors.BoincError as exc:
                 out[name] = exc
-                if not isinstance(exc, errors.RpcError):
+                if isinstance(exc, (errors.TransportError, errors.ProtocolError)):
                     await self._drop(h)
                     self._failed(h, exc)
+                elif isinstance(exc, errors.AuthenticationError):
+                    # the operation needs a password the host is not given (or refused it): the
+                    # host itself may be fine for reading; the client may have hung up, so reconnect
+                    await self._drop(h)
             except OSError as exc:
                 self._failed(h, exc)
                 out[name] = errors.ClusterError(str(h.snapshot.error))

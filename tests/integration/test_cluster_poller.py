@@ -275,3 +275,15 @@ def test_an_unchanged_reply_keeps_its_objects_and_a_changed_one_is_parsed() -> N
             assert third.cc_status is first.cc_status
 
     run(["healthy"], body)
+
+
+def test_control_refused_for_want_of_a_password_leaves_the_host_up() -> None:
+    async def body(fleet: Fleet) -> None:
+        async with Poller([_config(fleet.hosts[0], password=None)]) as poller:
+            assert (await poller.refresh()).hosts["healthy"].up  # reading needs no password here
+            outcome = await poller.set_run_mode(["healthy"], RunMode.NEVER)
+            assert isinstance(outcome["healthy"], errors.AuthenticationError)
+            snap = await poller.refresh(force=True)
+            assert snap.hosts["healthy"].up and snap.hosts["healthy"].failures == 0
+
+    run(["healthy"], body)
