@@ -98,3 +98,18 @@ def test_snapshots_are_immutable_and_select() -> None:
         snap.select(names=["z"])
     with pytest.raises(ValueError, match="no such group"):
         snap.select(groups=["cpu"])
+
+
+def test_the_cluster_core_needs_neither_flask_nor_prometheus_client() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, boinc, boinc.cluster\n"
+        "from boinc.cluster import model, hosts, poller, history, cli\n"
+        "boinc.cluster.Poller, boinc.cluster.History, boinc.cluster.load_hosts\n"
+        "loaded = [m for m in ('flask', 'werkzeug', 'waitress', 'prometheus_client') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
