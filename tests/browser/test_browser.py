@@ -114,6 +114,18 @@ def test_overview_shows_every_host_with_its_state(browser: Any, web_server: WebS
     assert _text(_row(browser, "plain"), "td.waiting") == str(snapshot.counts.waiting)
 
 
+def test_the_shipped_script_runs_under_the_content_security_policy(browser: Any, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(web_server.url)
+    boxes = browser.find_elements(By.CSS_SELECTOR, "input.select-host")
+    assert len(boxes) == 6 and not any(b.is_selected() for b in boxes)
+    browser.find_element(By.ID, "select-all").click()
+    assert all(b.is_selected() for b in boxes)
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] if hasattr(browser, "get_log") else []
+    assert errors == []
+
+
 def test_open_a_host(browser: Any, web_fleet: WebFleet, web_server: WebServer) -> None:
     from selenium.webdriver.common.by import By
 
