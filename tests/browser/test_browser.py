@@ -69,10 +69,17 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 def _follow(browser: Any, element: Any) -> None:
     """Click ``element`` and wait until the page it leads to has loaded (a click returns before that)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    element.click()
+    try:
+        element.click()
+    except WebDriverException:
+        # chromedriver may answer a click whose navigation replaced the document meanwhile with an
+        # "unhandled inspector error": the click happened if the element is gone; else try once more
+        if not expected_conditions.staleness_of(element)(browser):
+            element.click()
     wait = WebDriverWait(browser, 60)
     wait.until(expected_conditions.staleness_of(element))
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")

@@ -356,3 +356,24 @@ def test_failed_logins_throttle_logins() -> None:
         )
     reply = client.post("/login", data={"password": PASSWORD, "csrf_token": csrf(client, "/login")})
     assert reply.status_code == 429 and "Too many failed logins" in reply.get_data(as_text=True)
+
+
+def test_groups_select_hosts_to_show_and_to_control(client: FlaskClient, poller: FakePoller) -> None:
+    data = client.get("/api/overview?group=lab").get_json()
+    assert [h["name"] for h in data["hosts"]] == ["node1"] and data["group"] == "lab" and data["groups"] == ["lab"]
+    assert {a["host"] for a in data["attention"]} == {"node1"}
+    assert client.get("/api/overview?group=nope").status_code == 404
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/?group=lab"' in html and 'id="bulk-group"' in html
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    body = {"groups": ["lab"], "hosts": ["node2"], "kind": "network", "mode": "never"}
+    assert client.post("/api/control/modes", json=body, headers=auth).get_json()["ok"] is True
+    bad = client.post("/api/control/modes", json={**body, "groups": ["nope"]}, headers=auth)
+    assert bad.status_code == 400 and "no such group: nope" in bad.get_json()["error"]
+    token = log_in(client)
+    form = {"csrf_token": token, "groups": "lab", "action": "checkpoint"}
+    client.post("/control/hosts", data=form)
+    assert poller.calls == [
+        ("set_network_mode", ["node1", "node2"], RunMode.NEVER, 0.0),
+        ("suspend_at_checkpoint", ["node1"], None),
+    ]

@@ -221,11 +221,19 @@ def _page_control_gate() -> None:
         abort(403, description="Log in to control hosts.")
 
 
+def _overview() -> dict[str, Any]:
+    """The overview's data, of the hosts of ``?group=`` if given."""
+    state = _state()
+    try:
+        return state.overview.get(state.source.snapshot, time.time(), request.args.get("group") or None)
+    except ValueError as exc:
+        abort(404, description=str(exc))
+
+
 @pages.route("/")
 def overview() -> str:
     """The overview: one row per host and the "needs attention" list."""
-    state = _state()
-    data = state.overview.get(state.source.snapshot, time.time())
+    data = _overview()
     host_base = url_for("pages.host", name="_")[:-1]
     return render_template(
         "overview.html",
@@ -311,7 +319,7 @@ def control_hosts() -> WerkzeugResponse:
     _page_control_gate()
     form = request.form
     target = _same_site_path(form.get("next"), url_for("pages.overview"))
-    fields = {**form.to_dict(), "hosts": form.getlist("hosts")}
+    fields = {**form.to_dict(), "hosts": form.getlist("hosts"), "groups": form.getlist("groups")}
     parsers: dict[str, Callable[[dict[str, Any], ClusterSnapshot], Action]] = {
         "mode": parse_mode,
         "project": parse_project,
@@ -364,8 +372,7 @@ def _api_gate() -> ResponseValue | None:
 @api.route("/overview")
 def api_overview() -> WerkzeugResponse:
     """The overview's data."""
-    state = _state()
-    return jsonify(state.overview.get(state.source.snapshot, time.time()))
+    return jsonify(_overview())
 
 
 @api.route("/hosts/<name>")

@@ -9,7 +9,7 @@ action's ``coroutine(poller)`` is what runs on the poller's event loop.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 import attrs
@@ -168,15 +168,24 @@ def _choice(data: Mapping[str, Any], key: str, choices: Mapping[str, object]) ->
     return value
 
 
-def _hosts(hosts: Sequence[Any], snapshot: ClusterSnapshot) -> tuple[str, ...]:
-    if isinstance(hosts, str) or not all(isinstance(h, str) for h in hosts):
-        raise BadAction("hosts must be a list of host names")
-    if not hosts:
+def _names(data: Mapping[str, Any], key: str) -> list[str]:
+    value = data.get(key, ())
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise BadAction(f"{key} must be a list of names")
+    return [v for v in value if v]
+
+
+def _selected(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> tuple[str, ...]:
+    """The hosts named in ``hosts`` and those of the groups named in ``groups``."""
+    names, groups = _names(data, "hosts"), _names(data, "groups")
+    if not names and not groups:
         raise BadAction("no host selected")
-    unknown = [h for h in hosts if h not in snapshot.hosts]
-    if unknown:
-        raise BadAction(f"no such host: {', '.join(unknown)}")
-    return tuple(dict.fromkeys(hosts))
+    try:
+        return tuple(snapshot.select(names, groups))
+    except ValueError as exc:
+        raise BadAction(str(exc)) from None
 
 
 def _duration(value: Any) -> float:
@@ -192,13 +201,13 @@ def _duration(value: Any) -> float:
 
 
 def parse_mode(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> ModeAction:
-    """A mode action from ``hosts``, ``kind``, ``mode`` and ``duration`` fields.
+    """A mode action from ``hosts`` (and/or ``groups``), ``kind``, ``mode`` and ``duration`` fields.
 
     Raises:
         BadAction: a field is missing or wrong, or a host is unknown.
     """
     return ModeAction(
-        hosts=_hosts(data.get("hosts", ()), snapshot),
+        hosts=_selected(data, snapshot),
         kind=_choice(data, "kind", MODE_KINDS),
         mode=_choice(data, "mode", MODES),
         duration=_duration(data.get("duration")),
@@ -206,22 +215,22 @@ def parse_mode(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> ModeAction
 
 
 def parse_checkpoint(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> CheckpointAction:
-    """A suspend-at-checkpoint action on the ``hosts`` field's hosts.
+    """A suspend-at-checkpoint action on the hosts of the ``hosts`` and ``groups`` fields.
 
     Raises:
         BadAction: no host, or an unknown host.
     """
-    return CheckpointAction(hosts=_hosts(data.get("hosts", ()), snapshot))
+    return CheckpointAction(hosts=_selected(data, snapshot))
 
 
 def parse_project(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> ProjectAction:
-    """A project action from ``hosts``, ``project_url`` and ``op`` fields.
+    """A project action from ``hosts`` (and/or ``groups``), ``project_url`` and ``op`` fields.
 
     Raises:
         BadAction: a field is missing or wrong, or a host is unknown.
     """
     return ProjectAction(
-        hosts=_hosts(data.get("hosts", ()), snapshot),
+        hosts=_selected(data, snapshot),
         project_url=_text(data, "project_url"),
         op=_choice(data, "op", PROJECT_OPS),
     )
@@ -234,7 +243,8 @@ def parse_task(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> TaskAction
         BadAction: a field is missing or wrong, or the host is unknown.
     """
     host = _text(data, "host")
-    _hosts([host], snapshot)
+    if host not in snapshot.hosts:
+        raise BadAction(f"no such host: {host}")
     return TaskAction(
         host=host, project_url=_text(data, "project_url"), name=_text(data, "name"), op=_choice(data, "op", TASK_OPS)
     )

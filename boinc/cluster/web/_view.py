@@ -183,20 +183,35 @@ def overview(snapshot: ClusterSnapshot, now: float) -> Data:
 
 
 class OverviewCache:
-    """The overview of the latest snapshot, built once per snapshot (snapshots are immutable)."""
+    """The overview of the latest snapshot, built once per snapshot and group (snapshots are immutable)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: ClusterSnapshot | None = None
-        self._data: Data = {}
+        self._data: dict[str | None, Data] = {}
 
-    def get(self, snapshot: ClusterSnapshot, now: float) -> Data:
-        """The overview of ``snapshot`` (built at most once per snapshot object)."""
+    def get(self, snapshot: ClusterSnapshot, now: float, group: str | None = None) -> Data:
+        """The overview of ``snapshot``, or of its hosts in ``group``.
+
+        Raises:
+            ValueError: no host is in ``group``.
+        """
         with self._lock:
             if self._key is not snapshot:
-                self._data = overview(snapshot, now)
+                self._data = {}
                 self._key = snapshot
-            return self._data
+            data = self._data.get(group)
+            if data is None:
+                part = snapshot
+                if group is not None:
+                    hosts = snapshot.hosts
+                    part = ClusterSnapshot(
+                        hosts={n: hosts[n] for n in snapshot.select(groups=[group])}, taken_at=snapshot.taken_at
+                    )
+                data = self._data[group] = overview(part, now)
+                data["group"] = group
+                data["groups"] = list(snapshot.groups)
+            return data
 
 
 # -- the host page ----------------------------------------------------------------------------
