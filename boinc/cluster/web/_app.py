@@ -67,7 +67,7 @@ class SnapshotSource(Protocol):
 
 
 class Runner(Protocol):
-    """What runs a control coroutine on the poller's event loop (:class:`~boinc.cluster.web.LoopThread`)."""
+    """What runs a control coroutine on the poller's event loop (:class:`~boinc.cluster.poller.PollerThread`)."""
 
     def call(self, coro: Coroutine[Any, Any, Any], timeout: float | None = None) -> Any:
         """Run ``coro`` on the loop and return its value."""
@@ -187,7 +187,7 @@ def _run(action: Action) -> dict[str, str | None]:
         outcome = state.runner.call(action.coroutine(state.source), state.action_timeout)
     except TimeoutError:
         return dict.fromkeys(action.hosts, f"no outcome within {state.action_timeout:g} s")
-    except errors.BoincError as exc:
+    except (errors.BoincError, RuntimeError) as exc:  # RuntimeError: the poller's thread is not running
         return dict.fromkeys(action.hosts, str(exc))
     result: dict[str, str | None] = {}
     for host in action.hosts:
@@ -470,8 +470,8 @@ def create_app(
 
     Args:
         source: what holds the latest snapshot (the :class:`~boinc.cluster.poller.Poller`).
-        runner: runs control coroutines on the poller's loop (a :class:`LoopThread`); ``None``
-            turns control off.
+        runner: runs control coroutines on the poller's loop (a
+            :class:`~boinc.cluster.poller.PollerThread`); ``None`` turns control off.
         history: the task history (:mod:`boinc.cluster.history`), or ``None``.
         metrics: a WSGI app served at ``/metrics`` (the Prometheus exposition), or ``None``.
         password_hash: the login password's hash (``boinc-cluster hash-password``); without it
