@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from boinc.cluster.history import FinishedTask, History, Outcome
 from boinc.cluster.web import create_app, is_loopback, startup_notes
 from boinc.gui_rpc.enums import RunMode
-from tests.web.fake import EVIL, URL_A, URL_EVIL, FakePoller, InlineRunner, verify
+from tests.web.fake import EVIL, SECRET, URL_A, URL_EVIL, FakePoller, InlineRunner, verify
 
 PASSWORD = "login-pw"
 TOKEN = "api-token-123"
@@ -377,3 +377,34 @@ def test_groups_select_hosts_to_show_and_to_control(client: FlaskClient, poller:
         ("set_network_mode", ["node1", "node2"], RunMode.NEVER, 0.0),
         ("suspend_at_checkpoint", ["node1"], None),
     ]
+
+
+class _DeadRunner:
+    def call(self, coro: Any, timeout: float | None = None) -> Any:
+        coro.close()
+        raise RuntimeError("the poller thread is not running")
+
+
+def test_control_while_the_poller_is_down_reports_it_per_host(poller: FakePoller) -> None:
+    app = create_app(poller, runner=_DeadRunner(), verify_password=verify, token_hash="plain:" + TOKEN)
+    reply = app.test_client().post(
+        "/api/control/modes",
+        json={"hosts": ["node1"], "kind": "run", "mode": "never"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert reply.get_json()["results"] == {"node1": "the poller thread is not running"}
+
+
+class _Exploding:
+    @property
+    def snapshot(self) -> Any:
+        raise KeyError(f"password={SECRET}")
+
+
+def test_an_internal_error_shows_nothing_of_the_exception() -> None:
+    client = create_app(_Exploding(), verify_password=verify).test_client()
+    for path in ("/", "/api/overview"):
+        reply = client.get(path)
+        assert reply.status_code == 500
+        assert SECRET not in reply.get_data(as_text=True) and "KeyError" not in reply.get_data(as_text=True)
+    assert client.get("/api/overview").get_json() == {"error": "internal error", "code": 500}
