@@ -59,6 +59,7 @@ _ENVELOPE = b"<boinc_gui_rpc_reply>\n%s</boinc_gui_rpc_reply>\n\x03"
 _TAG = re.compile(rb"<([A-Za-z_]\w*)\s*/?>")
 _SEQNO = re.compile(rb"<seqno>\s*(-?\d+)\s*</seqno>")
 _NONCE_HASH = re.compile(rb"<nonce_hash>(.*?)</nonce_hash>")
+_ACTIVE_ELAPSED = re.compile(rb"(<active_task>.*?<elapsed_time>)([0-9.]+)", re.S)
 _SUCCESS = _ENVELOPE % b"<success/>\n"
 _UNAUTHORIZED = _ENVELOPE % b"<unauthorized/>\n"
 _HTTP = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
@@ -119,9 +120,12 @@ class Fleet:
     Args:
         modes: one mode per host (see the module's description).
         password: the hosts' password (``wrong_password`` hosts use another).
+        changing: ``get_results`` alternates, on each connection, between the recording and the
+            recording with the elapsed time of each task with a process one second later, as a
+            computing host's task list changes between two polls.
     """
 
-    def __init__(self, modes: Sequence[str], password: str = PASSWORD) -> None:
+    def __init__(self, modes: Sequence[str], password: str = PASSWORD, *, changing: bool = False) -> None:
         unknown = set(modes) - set(MODES)
         if unknown:
             raise ValueError(f"unknown modes: {sorted(unknown)}")
@@ -136,6 +140,10 @@ class Fleet:
         self._holders: list[socket.socket] = []
         self._conns: set[asyncio.StreamWriter] = set()
         self._replies = {op: path.read_bytes() + b"\x03" for op, path in _READS.items()}
+        self._changing = changing
+        self._later = _ACTIVE_ELAPSED.sub(
+            lambda m: m.group(1) + b"%f" % (float(m.group(2)) + 1), self._replies["get_results"]
+        )
         self._messages = _Seqnoed(RICH / "get_messages_seqno_0.xml", b"msg")
         self._notices = _Seqnoed(RICH / "get_notices_seqno_0.xml", b"notice")
         self._notices_public = _Seqnoed(RICH / "get_notices_public_seqno_0.xml", b"notice")
@@ -188,6 +196,7 @@ class Fleet:
         nonce = f"{time.time():f}".encode()
         authorized = False
         refusals = 0
+        results_sent = 0
         try:
             while True:
                 try:
@@ -220,7 +229,11 @@ class Fleet:
                 else:
                     if op in _CONTROL:
                         self.controls.append((writer.get_extra_info("sockname")[1], op, request))
-                    writer.write(self._answer(op, request))
+                    if op == "get_results" and self._changing:
+                        results_sent += 1
+                        writer.write(self._later if results_sent % 2 == 0 else self._replies[op])
+                    else:
+                        writer.write(self._answer(op, request))
                 await writer.drain()
         finally:
             self._conns.discard(writer)
@@ -261,8 +274,9 @@ class FleetProcess:
         counts: how many hosts of each mode, e.g. ``{"healthy": 880, "refused": 100, "stalled": 20}``.
     """
 
-    def __init__(self, counts: dict[str, int]) -> None:
+    def __init__(self, counts: dict[str, int], *, changing: bool = False) -> None:
         self.counts = counts
+        self.changing = changing
         self.hosts: list[FleetHost] = []
         self.password = PASSWORD
         self._proc: subprocess.Popen[str] | None = None
@@ -271,6 +285,8 @@ class FleetProcess:
         args = [sys.executable, "-m", "tests.fleet"]
         for mode, n in self.counts.items():
             args += [f"--{mode.replace('_', '-')}", str(n)]
+        if self.changing:
+            args.append("--changing")
         root = Path(__file__).resolve().parents[1]
         env = {**os.environ, "PYTHONPATH": str(root)}
         self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root, env=env)
@@ -299,10 +315,10 @@ class FleetProcess:
             proc.wait(30)
 
 
-async def _main(counts: dict[str, int]) -> None:
+async def _main(counts: dict[str, int], changing: bool) -> None:
     modes = [mode for mode, n in counts.items() for _ in range(n)]
     raise_fd_limit(2 * len(modes) + 256)
-    async with Fleet(modes) as fleet:
+    async with Fleet(modes, changing=changing) as fleet:
         print(json.dumps({"password": fleet.password, "hosts": [[h.mode, h.port] for h in fleet.hosts]}), flush=True)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, sys.stdin.read)  # until the parent closes our stdin
@@ -313,8 +329,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for mode in MODES:
         parser.add_argument(f"--{mode.replace('_', '-')}", type=int, default=0, dest=mode)
+    parser.add_argument("--changing", action="store_true", help="task lists change between polls")
     ns = parser.parse_args(argv)
-    asyncio.run(_main({mode: getattr(ns, mode) for mode in MODES if getattr(ns, mode)}))
+    asyncio.run(_main({mode: getattr(ns, mode) for mode in MODES if getattr(ns, mode)}, ns.changing))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import pytest
 from boinc import errors
 from boinc.cluster.model import HostConfig, Reason, TaskStatus, task_status
 from boinc.cluster.poller import Backoff, Cadence, Poller, PollerThread
-from boinc.gui_rpc import RunMode
+from boinc.gui_rpc import RunMode, rpcs
 from tests.fake_gui_rpc import fixture
 from tests.fleet import PASSWORD, Fleet, FleetHost
 
@@ -273,6 +273,14 @@ def test_an_unchanged_reply_keeps_its_objects_and_a_changed_one_is_parsed() -> N
             third = (await poller.refresh(force=True)).hosts["healthy"]
             assert third.results is not first.results and third.results != first.results
             assert third.cc_status is first.cc_status
+            # only the changed task was parsed again; the list equals a whole parse of the reply
+            whole = tuple(rpcs.GET_RESULTS.parse(changed.decode()))
+            assert third.results == whole
+            same = [a is b for a, b in zip(third.results, first.results)]
+            assert same.count(False) == 1
+            # a reply laid out otherwise goes to the whole-reply reader
+            fleet.set_reply("get_results", b"<boinc_gui_rpc_reply>\n<results>\n</results>\n</boinc_gui_rpc_reply>\n")
+            assert (await poller.refresh(force=True)).hosts["healthy"].results == ()
 
     run(["healthy"], body)
 
