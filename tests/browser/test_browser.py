@@ -286,3 +286,24 @@ def test_abort_a_task_after_a_confirmation(browser: Any, web_fleet: WebFleet, we
             return any(r.name == name and r.state == ResultState.ABORTED for r in rpc.get_results())
 
     wait_for(f"task {name} to be aborted", aborted, timeout=30)
+
+
+def test_abort_a_file_transfer_after_a_confirmation(browser: Any, web_fleet: WebFleet, web_server: WebServer) -> None:
+    from selenium.webdriver.common.by import By
+
+    _logged_in(browser, web_server)
+    browser.get(web_server.url + "hosts/evil")
+    row = browser.find_elements(By.CSS_SELECTOR, "#transfers tbody tr")[0]
+    name = row.find_elements(By.TAG_NAME, "td")[0].text
+    _follow(browser, row.find_element(By.CSS_SELECTOR, 'button[value="abort"]'))
+    assert _text(browser, "h1") == "Abort this transfer?" and _text(browser, "#confirm-task") == name
+    with _rpc(web_fleet, "evil") as rpc:
+        assert name in [t.name for t in rpc.get_file_transfers()]
+    _follow(browser, browser.find_element(By.ID, "confirm-abort"))
+    assert f"Done: transfer abort ({name}) on 1 host." in _text(browser, "main")
+
+    def gone() -> bool:
+        with _rpc(web_fleet, "evil") as rpc:
+            return name not in [t.name for t in rpc.get_file_transfers()]
+
+    wait_for(f"the transfer of {name} to be aborted", gone, timeout=30)

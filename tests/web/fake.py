@@ -176,6 +176,10 @@ class FakePoller:
         self.calls.append(("result_op", name, project_url, task, op))
         return None
 
+    async def file_transfer_op(self, name: str, project_url: str, filename: str, op: str) -> errors.BoincError | None:
+        self.calls.append(("file_transfer_op", name, project_url, filename, op))
+        return None
+
     async def suspend_at_checkpoint(self, names: list[str], tasks: Any = None) -> dict[str, Any]:
         self.calls.append(("suspend_at_checkpoint", names, tasks))
         return dict.fromkeys(names, 1)

@@ -408,3 +408,20 @@ def test_an_internal_error_shows_nothing_of_the_exception() -> None:
         assert reply.status_code == 500
         assert SECRET not in reply.get_data(as_text=True) and "KeyError" not in reply.get_data(as_text=True)
     assert client.get("/api/overview").get_json() == {"error": "internal error", "code": 500}
+
+
+def test_transfer_retry_and_abort_after_a_confirmation(client: FlaskClient, poller: FakePoller) -> None:
+    token = log_in(client)
+    fields = {"csrf_token": token, "what": "transfer", "host": "node1", "project_url": URL_A, "name": "in_1.dat"}
+    assert 'value="transfer"' in client.get("/hosts/node1").get_data(as_text=True)
+    client.post("/control/task", data={**fields, "op": "retry"})
+    html = client.post("/control/task", data={**fields, "op": "abort"}).get_data(as_text=True)
+    assert "Abort this transfer?" in html and "the task that needs the file fails" in html
+    assert poller.calls == [("file_transfer_op", "node1", URL_A, "in_1.dat", "retry")]
+    client.post("/control/task", data={**fields, "op": "abort", "confirm": "yes"})
+    assert poller.calls[-1] == ("file_transfer_op", "node1", URL_A, "in_1.dat", "abort")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    body = {"host": "node1", "project_url": URL_A, "name": "in_1.dat", "op": "abort"}
+    assert client.post("/api/control/transfers", json=body, headers=auth).status_code == 400
+    assert client.post("/api/control/transfers", json={**body, "confirm": True}, headers=auth).get_json()["ok"]
+    assert client.post("/api/control/nope", json=body, headers=auth).status_code == 404

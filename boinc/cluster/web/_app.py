@@ -37,10 +37,12 @@ from ._control import (
     Action,
     BadAction,
     TaskAction,
+    TransferAction,
     parse_checkpoint,
     parse_mode,
     parse_project,
     parse_task,
+    parse_transfer,
 )
 
 __all__ = ["Runner", "SnapshotSource", "create_app"]
@@ -337,18 +339,36 @@ def control_hosts() -> WerkzeugResponse:
     return redirect(target)
 
 
+#: What an abort destroys, for its confirmation page, by action class.
+_ABORT_TEXT = {
+    TaskAction: "Its work so far is lost and it is reported as aborted.",
+    TransferAction: "The transfer stops for good and the task that needs the file fails.",
+}
+
+
+def _needs_confirmation(action: Action, confirmed: bool) -> bool:
+    return isinstance(action, (TaskAction, TransferAction)) and action.op == "abort" and not confirmed
+
+
 @pages.route("/control/task", methods=["POST"])
 def control_task() -> ResponseValue:
-    """A task action; ``abort`` first shows a confirmation page."""
+    """A task or file transfer action (``what=transfer``); ``abort`` first shows a confirmation page."""
     _page_control_gate()
+    parser = parse_transfer if request.form.get("what") == "transfer" else parse_task
     try:
-        action = parse_task(request.form, _state().source.snapshot)
+        action = parser(request.form, _state().source.snapshot)
     except BadAction as exc:
         abort(400, description=str(exc))
-    if action.op == "abort" and request.form.get("confirm") != "yes":
-        return render_template("confirm.html", host=action.host, project_url=action.project_url, name=action.name)
+    if _needs_confirmation(action, request.form.get("confirm") == "yes"):
+        assert isinstance(action, (TaskAction, TransferAction))
+        return render_template(
+            "confirm.html",
+            action=action,
+            what="transfer" if isinstance(action, TransferAction) else "task",
+            consequence=_ABORT_TEXT[type(action)],
+        )
     _flash_outcome(action, _run(action))
-    return redirect(url_for("pages.host", name=action.host))
+    return redirect(url_for("pages.host", name=action.hosts[0]))
 
 
 # -- JSON API ----------------------------------------------------------------------------------
@@ -403,8 +423,8 @@ def api_control(kind: str) -> WerkzeugResponse:
         action = parser(body, _state().source.snapshot)
     except BadAction as exc:
         abort(400, description=str(exc))
-    if isinstance(action, TaskAction) and action.op == "abort" and body.get("confirm") is not True:
-        abort(400, description='Aborting a task needs "confirm": true.')
+    if _needs_confirmation(action, body.get("confirm") is True):
+        abort(400, description='Aborting needs "confirm": true.')
     outcome = _run(action)
     return jsonify({"ok": all(v is None for v in outcome.values()), "action": action.describe(), "results": outcome})
 

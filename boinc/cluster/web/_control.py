@@ -23,16 +23,19 @@ __all__ = [
     "PARSERS",
     "PROJECT_OPS",
     "TASK_OPS",
+    "TRANSFER_OPS",
     "Action",
     "BadAction",
     "CheckpointAction",
     "ModeAction",
     "ProjectAction",
     "TaskAction",
+    "TransferAction",
     "parse_checkpoint",
     "parse_mode",
     "parse_project",
     "parse_task",
+    "parse_transfer",
 ]
 
 #: ``kind`` -> the poller's coroutine method that sets that mode.
@@ -59,6 +62,9 @@ TASK_OPS: dict[str, str] = {
     "abort": "Abort",
     "suspend_at_checkpoint": "Suspend at next checkpoint",
 }
+
+#: File transfer operations -> text; ``abort`` needs a confirmation.
+TRANSFER_OPS: dict[str, str] = {"retry": "Retry now", "abort": "Abort"}
 
 #: The most seconds a timed mode may last (a year).
 MAX_DURATION = 365 * 86400.0
@@ -126,8 +132,8 @@ class ProjectAction:
 
 
 @attrs.frozen(kw_only=True)
-class TaskAction:
-    """A task operation on one host."""
+class _OnOneHost:
+    """An operation on one thing (a task, a file) of one host."""
 
     host: str
     project_url: str
@@ -144,6 +150,14 @@ class TaskAction:
         return self._run(poller)
 
     async def _run(self, poller: Poller) -> Outcome:
+        raise NotImplementedError
+
+
+@attrs.frozen(kw_only=True)
+class TaskAction(_OnOneHost):
+    """A task operation on one host."""
+
+    async def _run(self, poller: Poller) -> Outcome:
         if self.op == "suspend_at_checkpoint":
             watched: Outcome = await poller.suspend_at_checkpoint([self.host], [(self.project_url, self.name)])
             return watched
@@ -152,6 +166,18 @@ class TaskAction:
     def describe(self) -> str:
         """A sentence for the page."""
         return f"task {TASK_OPS[self.op].lower()} ({self.name})"
+
+
+@attrs.frozen(kw_only=True)
+class TransferAction(_OnOneHost):
+    """A file transfer operation on one host: ``retry`` now, or ``abort`` (the task that needs the file fails)."""
+
+    async def _run(self, poller: Poller) -> Outcome:
+        return {self.host: await poller.file_transfer_op(self.host, self.project_url, self.name, self.op)}
+
+    def describe(self) -> str:
+        """A sentence for the page."""
+        return f"transfer {TRANSFER_OPS[self.op].lower()} ({self.name})"
 
 
 def _text(data: Mapping[str, Any], key: str) -> str:
@@ -236,26 +262,44 @@ def parse_project(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> Project
     )
 
 
+def _on_one_host(data: Mapping[str, Any], snapshot: ClusterSnapshot, ops: Mapping[str, str]) -> dict[str, str]:
+    """The ``host``, ``project_url``, ``name`` and ``op`` fields of an action on one thing of one host."""
+    host = _text(data, "host")
+    if host not in snapshot.hosts:
+        raise BadAction(f"no such host: {host}")
+    return {
+        "host": host,
+        "project_url": _text(data, "project_url"),
+        "name": _text(data, "name"),
+        "op": _choice(data, "op", ops),
+    }
+
+
+def parse_transfer(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> TransferAction:
+    """A file transfer action from ``host``, ``project_url``, ``name`` (the file's) and ``op`` fields.
+
+    Raises:
+        BadAction: a field is missing or wrong, or the host is unknown.
+    """
+    return TransferAction(**_on_one_host(data, snapshot, TRANSFER_OPS))
+
+
 def parse_task(data: Mapping[str, Any], snapshot: ClusterSnapshot) -> TaskAction:
     """A task action from ``host``, ``project_url``, ``name`` and ``op`` fields.
 
     Raises:
         BadAction: a field is missing or wrong, or the host is unknown.
     """
-    host = _text(data, "host")
-    if host not in snapshot.hosts:
-        raise BadAction(f"no such host: {host}")
-    return TaskAction(
-        host=host, project_url=_text(data, "project_url"), name=_text(data, "name"), op=_choice(data, "op", TASK_OPS)
-    )
+    return TaskAction(**_on_one_host(data, snapshot, TASK_OPS))
 
 
-Action = ModeAction | ProjectAction | TaskAction | CheckpointAction
+Action = ModeAction | ProjectAction | TaskAction | TransferAction | CheckpointAction
 
 #: The kinds of action, as the JSON API's paths (``/api/control/<kind>``) and the forms' ``action`` field name them.
 PARSERS: dict[str, Callable[[Mapping[str, Any], ClusterSnapshot], Action]] = {
     "modes": parse_mode,
     "projects": parse_project,
     "tasks": parse_task,
+    "transfers": parse_transfer,
     "checkpoint": parse_checkpoint,
 }
