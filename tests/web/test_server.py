@@ -9,6 +9,8 @@ import json
 import urllib.error
 import urllib.request
 
+import pytest
+
 from boinc.cluster.hosts import hash_password
 from boinc.cluster.poller import Poller
 from boinc.cluster.web import WebServer
@@ -41,9 +43,7 @@ def test_a_non_loopback_bind_with_a_login_guards_the_pages_too() -> None:
         url = f"http://127.0.0.1:{server.port}/"
         with urllib.request.urlopen(url + "hosts/x", timeout=30) as reply:  # redirected to the login form
             assert reply.url.startswith(url + "login?next=") and 'id="login-form"' in reply.read().decode()
-        try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(url + "api/overview", timeout=30)
-            raise AssertionError("the API answered without a login")
-        except urllib.error.HTTPError as exc:
-            assert exc.code == 401
-            exc.close()
+        assert refused.value.code == 401
+        refused.value.close()
