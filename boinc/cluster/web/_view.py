@@ -4,6 +4,10 @@ Everything here reads an immutable :class:`~boinc.cluster.model.ClusterSnapshot`
 dicts of strings, numbers, booleans and lists. Strings that come from hosts stay as they are
 (untrusted text): the templates escape them and the JSON API encodes them with ``jsonify``.
 The overview of a snapshot is built once and reused until the poller publishes the next one.
+
+This is the only module of the web app that reads :mod:`boinc.gui_rpc.structs` fields (scalar
+fields only; sequences come from the model's :class:`~boinc.cluster.model.HostSnapshot`): each
+reader is marked ``# struct fields:``.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ def _mode(mode: int, perm: int, delay: float, reason: int) -> Data:
 
 
 def _modes(status: CcStatus | None) -> Data | None:
-    # direct struct access (CcStatus fields)
+    # struct fields: CcStatus
     if status is None:
         return None
     s = status
@@ -54,6 +58,7 @@ def _modes(status: CcStatus | None) -> Data | None:
 
 
 def _project_name(project: Project) -> str:
+    # struct fields: Project
     return project.project_name or project.master_url
 
 
@@ -95,6 +100,7 @@ def time_left(result: Result) -> float:
     A task with progress (``fraction_done`` > 0 after some elapsed time) extrapolates its own
     rate; any other uses the client's estimate ``estimated_cpu_time_remaining``.
     """
+    # struct fields: Result, ActiveTask
     active = result.active_task
     if active is not None and active.fraction_done > 0 and active.elapsed_time > 0:
         done = min(active.fraction_done, 1.0)
@@ -104,6 +110,7 @@ def time_left(result: Result) -> float:
 
 def misses_deadline(result: Result, now: float) -> bool:
     """Whether a task not yet computed will finish after its deadline at its current rate."""
+    # struct fields: Result, ActiveTask
     if result.state > ResultState.FILES_DOWNLOADED or result.ready_to_report or not result.report_deadline:
         return False
     return now + time_left(result) > result.report_deadline
@@ -115,6 +122,7 @@ def attention(snapshot: ClusterSnapshot, now: float) -> list[Data]:
     Each item has ``kind`` (``host_down``, ``deadline``, ``task_errors``, ``backoff``), ``host``
     and a few fields of its kind; items come in that order of kinds, then in the hosts' order.
     """
+    # struct fields: Result, Project
     down: list[Data] = []
     late_tasks: list[Data] = []
     errors: list[Data] = []
@@ -218,7 +226,7 @@ class OverviewCache:
 
 
 def _task(result: Result, names: dict[str, str], now: float) -> Data:
-    # direct struct access (Result, ActiveTask fields)
+    # struct fields: Result, ActiveTask
     active = result.active_task
     return {
         "name": result.name,
@@ -240,6 +248,7 @@ def _task(result: Result, names: dict[str, str], now: float) -> Data:
 
 
 def _project(project: Project, now: float) -> Data:
+    # struct fields: Project
     return {
         "master_url": project.master_url,
         "name": _project_name(project),
@@ -255,6 +264,7 @@ def _project(project: Project, now: float) -> Data:
 
 
 def _transfer(transfer: FileTransfer) -> Data:
+    # struct fields: FileTransfer, PersistentFileXfer, FileXfer
     pers = transfer.persistent_file_xfer
     live = transfer.file_xfer
     done = live.bytes_xferred if live is not None else (pers.last_bytes_xferred if pers is not None else 0.0)
@@ -274,6 +284,7 @@ def _transfer(transfer: FileTransfer) -> Data:
 
 
 def _message(message: Message) -> Data:
+    # struct fields: Message
     return {
         "seqno": message.seqno,
         "time": message.time,
@@ -289,6 +300,7 @@ def _safe_link(link: str) -> str:
 
 
 def _notice(notice: Notice) -> Data:
+    # struct fields: Notice
     return {
         "seqno": notice.seqno,
         "title": notice.title,
@@ -355,7 +367,7 @@ def history_data(
 
 
 def _finished(task: FinishedTask, names: dict[str, str]) -> Data:
-    # direct struct access (FinishedTask fields of boinc.cluster.history)
+    # struct fields: FinishedTask (boinc.cluster.history)
     return {
         "host": task.host,
         "project": names.get(task.project_url, task.project_url),
