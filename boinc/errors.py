@@ -21,10 +21,13 @@ password or an unreachable host derives from :class:`BoincError`::
     │   ├── HttpError             an HTTP status or body that is not a reply
     │   ├── NoCanonicalResult     a job has no result yet (not finished, or failed)
     │   └── OutputsUnavailable    a job's outputs cannot be fetched (a server bug)
-    └── PyboincError              master/worker failures (boinc.pyboinc)
-        ├── JobFailed             a job failed past its retries
-        ├── JournalMismatch       make_calls changed between runs
-        └── UnsafePayload         an output refused by the decoder
+    ├── PyboincError              master/worker failures (boinc.pyboinc)
+    │   ├── JobFailed             a job failed past its retries
+    │   ├── JournalMismatch       make_calls changed between runs
+    │   └── UnsafePayload         an output refused by the decoder
+    └── ClusterError              watching many hosts (boinc.cluster)
+        ├── HostsFileError        a hosts file that cannot be used (file:line: why)
+        └── HostDown              a control operation skipped a host that is down
 
 Arguments that are wrong in the caller's own program raise the builtin
 :class:`ValueError` or :class:`TypeError`.
@@ -38,8 +41,11 @@ __all__ = [
     "AlreadyAttached",
     "AuthenticationError",
     "BoincError",
+    "ClusterError",
     "ConnectError",
     "ConnectionClosed",
+    "HostDown",
+    "HostsFileError",
     "HttpError",
     "InvalidUrl",
     "JobFailed",
@@ -88,7 +94,16 @@ class RpcTimeout(TransportError, TimeoutError):
 
 
 class ConnectionClosed(TransportError):
-    """The peer closed the connection before the reply was complete."""
+    """The peer closed the connection before the reply was complete.
+
+    Attributes:
+        received: how many bytes of the reply had arrived (a BOINC client
+            never closes within a reply; a peer that does is something else).
+    """
+
+    def __init__(self, message: str, *, host: str | None = None, port: int | None = None, received: int = 0) -> None:
+        super().__init__(message, host=host, port=port)
+        self.received = received
 
 
 class ProtocolError(BoincError):
@@ -240,3 +255,38 @@ class JournalMismatch(PyboincError):
 
 class UnsafePayload(PyboincError):
     """A worker's output names a class outside the allow-list, or is a pickle."""
+
+
+class ClusterError(BoincError):
+    """Watching or steering a cluster (:mod:`boinc.cluster`) failed."""
+
+
+class HostsFileError(ClusterError):
+    """A hosts file is missing, malformed, unsafe or names a host wrongly.
+
+    The message is one line: ``FILE:LINE: what is wrong`` (``FILE:`` alone
+    where no line applies), and says how to fix it where it can.
+
+    Attributes:
+        path: the file.
+        line: the 1-based line number, 0 where none applies.
+    """
+
+    def __init__(self, path: str, message: str, *, line: int = 0) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path = path
+        self.line = line
+
+
+class HostDown(ClusterError):
+    """A control operation did not contact a host because it is down and backing off.
+
+    Attributes:
+        host: the host's name.
+        reason: why it is down (the :class:`~boinc.cluster.model.Reason` text).
+    """
+
+    def __init__(self, host: str, reason: str) -> None:
+        super().__init__(f"{host} is down ({reason}); not contacted")
+        self.host = host
+        self.reason = reason

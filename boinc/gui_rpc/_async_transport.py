@@ -84,7 +84,10 @@ class AsyncTransport(TransportConfig):
             chunk = await reader.read(_RECV)
             if not chunk:
                 raise errors.ConnectionClosed(
-                    f"connection closed after {buffer.pending} bytes of a reply", host=self.host, port=self.port
+                    f"connection closed after {buffer.pending} bytes of a reply",
+                    host=self.host,
+                    port=self.port,
+                    received=buffer.pending,
                 )
             reply = buffer.feed(chunk)
             if reply is not None:

@@ -120,7 +120,10 @@ class SyncTransport(TransportConfig):
                     if not chunk:
                         self.close()
                         raise errors.ConnectionClosed(
-                            f"connection closed after {buffer.pending} bytes of a reply", host=self.host, port=self.port
+                            f"connection closed after {buffer.pending} bytes of a reply",
+                            host=self.host,
+                            port=self.port,
+                            received=buffer.pending,
                         )
                     reply = buffer.feed(chunk)
                     if reply is not None:
