@@ -8,7 +8,7 @@ writes them back, escaped. This package is private: its names may change.
 
 from __future__ import annotations
 
-from .decode import decode, decode_element, decode_slow, find_element, iter_elements, raw_inner
+from .decode import LineCache, decode, decode_element, decode_slow, find_element, iter_elements, raw_inner
 from .encode import encode, encode_into, scalar_text
 from .fields import XmlSpec, xml_field
 from .plan import OWNER_MARKS, plan_for
@@ -16,6 +16,7 @@ from .scalars import decode_bytes, escape, unescape
 
 __all__ = [
     "OWNER_MARKS",
+    "LineCache",
     "XmlSpec",
     "decode",
     "decode_bytes",

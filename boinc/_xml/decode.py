@@ -340,7 +340,9 @@ _Entry = tuple[int, str, Any, str]
 #: per struct, for one reply: a leaf line read before -> (``__init__`` keyword, value). A large
 #: reply repeats most of its lines (``<state>2</state>``, a platform, a URL); a known line costs
 #: one dict lookup. Values are immutable, so sharing them is safe.
-_Caches = dict[ClassPlan, dict[str, tuple[str, Any]]]
+#: A caller may keep one across replies (:func:`decode`'s ``caches``): it stays bounded.
+LineCache = dict[ClassPlan, dict[str, tuple[str, Any]]]
+_Caches = LineCache
 _SEEN_MAX: Final = 4096  # lines remembered per struct; the cache is emptied when full
 
 
@@ -610,12 +612,12 @@ def iter_lines(text: str, piece: int = _PIECE) -> Iterator[str]:
     return chain.from_iterable(map(methodcaller("split", "\n"), pieces()))
 
 
-def _decode_fast(cls: type[Any], text: str, tag: str) -> Any:
+def _decode_fast(cls: type[Any], text: str, tag: str, caches: LineCache | None = None) -> Any:
     it = iter_lines(text)
     root = f"<{tag}>"
     for line in it:
         if line.strip(scalars.WS) == root:
-            return _fast(plan_for(cls), it, tag, {})
+            return _fast(plan_for(cls), it, tag, {} if caches is None else caches)
         m = _PRE_ROOT.fullmatch(line)
         if m is None or (m.group(2) == tag and not m.group(1)) or m.group(4) not in (None, m.group(2)):
             raise _Fallback
@@ -651,8 +653,12 @@ def decode_element(cls: type[Any], text: str, pos: int, tag: str, empty: bool = 
     return _decode(plan, text, pos, tag, tag)
 
 
-def decode(cls: type[Any], data: str | bytes, tag: str) -> Any:
+def decode(cls: type[Any], data: str | bytes, tag: str, *, caches: LineCache | None = None) -> Any:
     """Decode the first ``<tag>`` element in ``data`` as struct ``cls``.
+
+    ``caches``: a :data:`LineCache` to read with and keep filling, for a caller
+    that decodes many small replies of the same kind (the cluster poller); by
+    default each call starts an empty one.
 
     Raises:
         ReplyParseError: there is no such element, or a value in it is bad.
@@ -665,7 +671,7 @@ def decode(cls: type[Any], data: str | bytes, tag: str) -> Any:
         gc.disable()
     try:
         try:
-            return _decode_fast(cls, text, tag)
+            return _decode_fast(cls, text, tag, caches)
         except (_Fallback, ValueError, TypeError):
             pass  # the tolerant path reads it, or says precisely what is wrong
         return decode_slow(cls, text, tag)

@@ -25,7 +25,7 @@ The structs inside (``CcStatus``, ``Result``, ``Project``, …) are those of
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -171,15 +171,18 @@ class TaskCounts:
     @classmethod
     def of(cls, results: Iterable[Result]) -> TaskCounts:
         """The counts of a list of tasks."""
-        counts = dict.fromkeys(TaskStatus, 0)
-        for result in results:
-            counts[task_status(result)] += 1
+        return cls.of_statuses(tuple(map(task_status, results)))
+
+    @classmethod
+    def of_statuses(cls, statuses: Sequence[TaskStatus]) -> TaskCounts:
+        """The counts of tasks whose :func:`task_status` is known."""
+        # tuple.count compares by identity first, in C: no enum hashing per task
         return cls(
-            running=counts[TaskStatus.RUNNING],
-            waiting=counts[TaskStatus.WAITING],
-            suspended=counts[TaskStatus.SUSPENDED],
-            ready_to_report=counts[TaskStatus.READY_TO_REPORT],
-            error=counts[TaskStatus.ERROR],
+            running=statuses.count(TaskStatus.RUNNING),
+            waiting=statuses.count(TaskStatus.WAITING),
+            suspended=statuses.count(TaskStatus.SUSPENDED),
+            ready_to_report=statuses.count(TaskStatus.READY_TO_REPORT),
+            error=statuses.count(TaskStatus.ERROR),
         )
 
     def as_dict(self) -> dict[str, int]:

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import hashlib
 import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
@@ -42,13 +41,13 @@ from typing import Any, Protocol, TypeVar
 import attrs
 
 from .. import errors
-from .._xml import decode
+from .._xml import LineCache, decode
 from ..gui_rpc import rpcs
 from ..gui_rpc._protocol import Flow, check_reply
 from ..gui_rpc.async_client import AsyncRpcClient
 from ..gui_rpc.enums import RunMode
 from ..gui_rpc.rpcs import Rpc
-from ..gui_rpc.structs import OldResult, Result
+from ..gui_rpc.structs import OldResult, Result, Results
 from .model import ClusterSnapshot, HostConfig, HostSnapshot, Reason, TaskCounts, TaskStatus, reason_of, task_status
 
 __all__ = ["KINDS", "Backoff", "Cadence", "Poller", "PollerThread", "TaskObserver"]
@@ -151,9 +150,9 @@ class _Host:
         self.opening: asyncio.Lock | None = None
         self.due = dict.fromkeys(kinds, 0.0)
         #: kind -> digest of its last reply text
-        self.memo: dict[str, bytes] = {}
-        #: the digests of the last task list's elements, and their tasks
-        self.task_memo: tuple[tuple[bytes, ...], tuple[Result, ...]] | None = None
+        self.memo: dict[str, int] = {}
+        #: the digests of the last task list's elements, their tasks and the tasks' statuses
+        self.task_memo: tuple[tuple[int, ...], tuple[Result, ...], tuple[TaskStatus, ...]] | None = None
         self.failures = 0
         self.retry_at = 0.0
         self.msg_seqno = 0
@@ -222,6 +221,9 @@ class Poller:
         self._connecting: asyncio.Semaphore | None = None
         self._wake: asyncio.Event | None = None
         self._snapshot = ClusterSnapshot(hosts={n: h.snapshot for n, h in self._hosts.items()}, taken_at=wall())
+        #: the task lines already read, from any host, and their values (bounded by the engine): hosts
+        #: of one cluster share most of them (projects, apps, states, platforms)
+        self._lines: LineCache = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -413,10 +415,11 @@ class Poller:
             if h.watch and kind == "tasks":
                 await self._suspend_checkpointed(h, rpc, h.snapshot.results)
             return
+        if kind == "tasks":
+            value, changes["counts"] = value
         value = tuple(value) if isinstance(value, list) else value
         changes[field] = value
         if kind == "tasks":
-            changes["counts"] = TaskCounts.of(value)
             if h.watch:
                 await self._suspend_checkpointed(h, rpc, value)
             if self.observer is not None:
@@ -427,17 +430,22 @@ class Poller:
     async def _unless_unchanged(self, h: _Host, rpc: AsyncRpcClient, kind: str, request: Rpc[Any], args: Any) -> Any:
         """The parsed reply of ``request``, or ``None`` if its text is the same as the last one of ``kind``.
 
+        Tasks come with their counts: ``(results, counts)``.
+
         Parsing dominates a poll (tens of microseconds per task); a host whose
         tasks did not change since the last poll (nothing running) sends the
         same bytes again, and its snapshot keeps the objects it has.
         """
         text: str = await rpc._run(_reply_text(request, args))  # the client's own driver: same transport, same checks
         if not self.reuse_unchanged:
+            if kind == "tasks":
+                results = decode(Results, text, "results", caches=self._lines).results
+                return results, TaskCounts.of(results)
             return request.parse(text)
         digest = _digest(text)
         if h.memo.get(kind) == digest:
             return None
-        value = _parse_tasks(h, text) if kind == "tasks" else request.parse(text)
+        value = _parse_tasks(h, text, self._lines) if kind == "tasks" else request.parse(text)
         h.memo[kind] = digest
         return value
 
@@ -659,44 +667,65 @@ _REQUESTS: dict[str, tuple[str, Rpc[Any], Any]] = {
 }
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def _digest(text: str) -> int:
+    """The ``hash()`` of a reply or of a task's element: what tells it from the host's last one.
+
+    The interpreter's string hash (SipHash, keyed at random per process) is five to ten times
+    faster than a cryptographic digest, and this runs for every task of every poll. Two different
+    texts of one host taken for the same would need a 64-bit collision; a host that crafted one
+    (with a known ``PYTHONHASHSEED``) would only misreport its own tasks, which it can do anyway.
+    """
+    return hash(text)
 
 
 def _result_blocks(text: str) -> list[str] | None:
-    """The ``<result>…</result>`` elements of a ``get_results`` reply, ``None`` if it is not laid out so."""
-    blocks = []
-    start = text.find("<result>")
-    while start >= 0:
-        end = text.find("</result>", start)
-        if end < 0:
+    """What follows each ``<result>`` of a ``get_results`` reply, up to the next one.
+
+    Each piece holds one task's element (the last one also the reply's closing tags), so an
+    unchanged piece is an unchanged task; ``"<result>" + piece`` decodes as that task. ``None``
+    if a piece holds no ``</result>``: not laid out so.
+    """
+    pieces = text.split("<result>")
+    del pieces[0]
+    for piece in pieces:
+        if "</result>" not in piece:
             return None
-        end += len("</result>")
-        blocks.append(text[start:end])
-        start = text.find("<result>", end)
-    return blocks
+    return pieces
 
 
-def _parse_tasks(h: _Host, text: str) -> tuple[Result, ...]:
-    """A task list, parsing only the tasks whose element changed since the host's last list.
+def _parse_tasks(h: _Host, text: str, lines: LineCache) -> tuple[tuple[Result, ...], TaskCounts]:
+    """A task list and its counts, parsing only the tasks whose element changed since the host's last list.
 
     Between two polls of a computing host only its running tasks change
     (elapsed time, fraction done); the other tasks' elements are the same
-    text, and their parsed objects are kept. A list that is mostly new, or
-    laid out otherwise, goes to the whole-reply reader.
+    text, and their parsed objects (and statuses) are kept. A list that is
+    mostly new, or laid out otherwise, goes to the whole-reply reader.
     """
     blocks = _result_blocks(text) or []
-    digests = tuple(_digest(block) for block in blocks)
-    known = dict(zip(*h.task_memo)) if h.task_memo is not None else {}
-    if sum(d not in known for d in digests) * 2 > len(digests) or not digests:
+    digests = tuple(map(hash, blocks))  # _digest, at C speed
+    known = {d: k for k, d in enumerate(h.task_memo[0])} if h.task_memo is not None else {}
+    where: list[int | None] = list(map(known.get, digests))
+    if where.count(None) * 2 > len(digests) or not digests or h.task_memo is None:
         # mostly new: the whole-reply reader (which also shares repeated strings between tasks)
-        results = tuple(rpcs.GET_RESULTS.parse(text))
-        h.task_memo = (digests, results) if len(results) == len(digests) else None
-        return results
+        results: tuple[Result, ...] = decode(Results, text, "results", caches=lines).results
+        statuses = tuple(map(task_status, results))
+        h.task_memo = (digests, results, statuses) if len(results) == len(digests) else None
+        return results, TaskCounts.of_statuses(statuses)
     # the engine the whole-reply reader uses, on each changed element
-    results = tuple(known.get(d) or decode(Result, block, "result") for d, block in zip(digests, blocks))
-    h.task_memo = (digests, results)
-    return results
+    _, old_results, old_statuses = h.task_memo
+    tasks: list[Result] = []
+    status_list: list[TaskStatus] = []
+    for block, k in zip(blocks, where):
+        if k is None:
+            task = decode(Result, "<result>" + block, "result", caches=lines)
+            tasks.append(task)
+            status_list.append(task_status(task))
+        else:
+            tasks.append(old_results[k])
+            status_list.append(old_statuses[k])
+    results, statuses = tuple(tasks), tuple(status_list)
+    h.task_memo = (digests, results, statuses)
+    return results, TaskCounts.of_statuses(statuses)
 
 
 def _has_password(config: HostConfig) -> bool:
