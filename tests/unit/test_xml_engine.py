@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from boinc._enum import OpenIntEnum
-from boinc._xml import decode, decode_slow, encode, xml_field
+from boinc._xml import LineCache, decode, decode_slow, encode, xml_field
 from boinc._xml.scalars import escape, parse_int, unescape
 from boinc.errors import ReplyParseError
 from tests.strategies import equal, structs
@@ -151,6 +151,24 @@ def test_fast_and_tolerant_paths_agree_on_mutated_input(thing: Thing, data: st.D
     except ReplyParseError:
         slow = None
     assert equal(fast, slow)
+
+
+@given(st.lists(st.tuples(structs(Thing), st.integers(0, 10_000), st.sampled_from(INSERTS)), max_size=8))
+def test_a_line_cache_kept_across_replies_changes_no_value(replies: list[tuple[Thing, int, str]]) -> None:
+    # the cluster poller keeps one LineCache across the replies of all its hosts
+    shared: LineCache = {}
+    for thing, cut, insert in replies:
+        xml = encode(thing, "thing")
+        cut %= len(xml) + 1
+        mutated = xml[:cut] + insert + xml[cut:]
+        outcomes = []
+        for caches in (shared, None):
+            try:
+                outcomes.append(decode(Thing, mutated, "thing", caches=caches))
+            except ReplyParseError as exc:
+                outcomes.append(type(exc))
+        assert equal(outcomes[0], outcomes[1]) or outcomes[0] == outcomes[1]
+    assert all(len(lines) <= 4096 for lines in shared.values())
 
 
 def fast_only(cls: type, text: str, tag: str) -> object:
