@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .. import errors
 from .._xml import decode_bytes

@@ -43,7 +43,6 @@ import attrs
 from .. import errors
 from .._xml import LineCache, decode
 from ..gui_rpc import rpcs
-from ..gui_rpc._protocol import Flow, check_reply
 from ..gui_rpc.async_client import AsyncRpcClient
 from ..gui_rpc.enums import RunMode
 from ..gui_rpc.rpcs import Rpc
@@ -436,7 +435,7 @@ class Poller:
         tasks did not change since the last poll (nothing running) sends the
         same bytes again, and its snapshot keeps the objects it has.
         """
-        text: str = await rpc._run(_reply_text(request, args))  # the client's own driver: same transport, same checks
+        text = await rpc.reply_text(request, args)
         if not self.reuse_unchanged:
             if kind == "tasks":
                 results = decode(Results, text, "results", caches=self._lines).results
@@ -647,14 +646,6 @@ class Poller:
                 await rpc.result_op(key, "suspend")
                 del h.watch[key]
                 self._poke(h, "tasks")
-
-
-def _reply_text(request: Rpc[Any], args: Any) -> Flow[str]:
-    """The flow of ``request`` that returns the checked reply text instead of parsing it."""
-    text = yield request.frame(args)
-    assert text is not None
-    check_reply(text, request.tag)
-    return text
 
 
 #: kind -> (snapshot field, request, its arguments), as :class:`AsyncRpcClient`'s methods send them

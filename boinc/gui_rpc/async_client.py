@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .. import errors
 from .._xml import decode_bytes
@@ -114,6 +114,18 @@ class AsyncRpcClient:
                     step = flow.send(None)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
+
+    async def reply_text(self, request: rpcs.Rpc[Any], args: Any = None) -> str:
+        """The reply of one request of :mod:`~boinc.gui_rpc.rpcs`, checked for errors but not parsed.
+
+        For a caller that keeps, compares or parses replies itself (the cluster
+        poller parses a task list only where it changed); ``request.parse(text)``
+        gives what the request's own method returns.
+
+        Raises:
+            RpcError: the client answered with an error (as the request's own method).
+        """
+        return await self._run(request.call_text(args))
 
     async def authorize(self, password: str) -> None:
         """Authorize this connection with the client's GUI RPC password (``auth1``/``auth2``).

@@ -59,10 +59,14 @@ class Rpc(Generic[T]):
 
     def call(self, args: Any = None, body: str | None = None) -> Flow[T]:
         """The flow of one request and its reply."""
+        return self.parse((yield from self.call_text(args, body)))
+
+    def call_text(self, args: Any = None, body: str | None = None) -> Flow[str]:
+        """The flow of one request and its reply's text: checked for errors as by :meth:`call`, not parsed."""
         text = yield self.frame(args, body)
         assert text is not None
         check_reply(text, self.tag)
-        return self.parse(text)
+        return text
 
 
 # ---------------------------------------------------------------------------

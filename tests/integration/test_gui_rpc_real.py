@@ -21,6 +21,7 @@ from boinc.gui_rpc import (
     ResultState,
     RpcClient,
     RunMode,
+    rpcs,
 )
 
 pytestmark = pytest.mark.realclient
@@ -153,6 +154,21 @@ def test_async_client_reads(seeded: Any) -> None:
             assert len(results) == len(state.results) == seeded.seed.n_tasks
 
     asyncio.run(main())
+
+
+def test_reply_text_is_the_checked_unparsed_reply(seeded: Any) -> None:
+    with connect(seeded) as rpc:
+        text = rpc.reply_text(rpcs.GET_RESULTS, rpcs.ActiveOnly(active_only=False))
+        assert text.count("<result>") == seeded.seed.n_tasks
+        assert rpcs.GET_RESULTS.parse(text) == rpc.get_results()
+    with connect(seeded, auth=False) as rpc, pytest.raises(errors.AuthenticationError):
+        rpc.reply_text(rpcs.GET_GLOBAL_PREFS_OVERRIDE)  # refused before auth2, as get_global_prefs_override()
+
+    async def main() -> str:
+        async with AsyncRpcClient(seeded.host, seeded.port, timeout=60) as arpc:
+            return await arpc.reply_text(rpcs.GET_CC_STATUS)
+
+    assert "<cc_status>" in asyncio.run(main())
 
 
 # --- authorization -------------------------------------------------------------
