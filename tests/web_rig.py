@@ -165,7 +165,7 @@ def start_server(fleet: WebFleet, **options: object) -> WebServer:
     from boinc.cluster.web import WebServer
 
     history = History(":memory:", retention=None)
-    poller = Poller(fleet.configs, timeout=2.0, observer=history)
+    poller = Poller(fleet.configs, timeout=5.0, observer=history)
     settings: dict[str, object] = {
         "port": 0,
         "password_hash": hash_password(LOGIN),

@@ -50,7 +50,7 @@ def test_a_real_cluster(make_client: Any, silent_port: int, refused_port: int) -
     history = History(":memory:", retention=None)
 
     async def main() -> None:
-        async with Poller(hosts, timeout=3.0, observer=history) as poller:
+        async with Poller(hosts, timeout=10.0, observer=history) as poller:
             snap = await poller.refresh()
             reasons = {name: h.reason for name, h in snap.hosts.items() if not h.up}
             assert reasons == {"wrong": Reason.WRONG_PASSWORD, "refused": Reason.REFUSED, "silent": Reason.TIMED_OUT}
