@@ -67,22 +67,29 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def _left(browser: Any) -> bool:
+    """Whether the page marked by :func:`_follow` has been replaced by a new, fully loaded one."""
+    return bool(browser.execute_script(
+        "return window.__before_click === undefined && document.readyState === 'complete'"))  # fmt: skip
+
+
 def _follow(browser: Any, element: Any) -> None:
-    """Click ``element`` and wait until the page it leads to has loaded (a click returns before that)."""
+    """Click ``element`` and wait until the page it leads to has loaded (a click returns before that).
+
+    The page is marked before the click (a variable of its window); a navigation brings a new
+    window object without it. While the old document goes away, chromedriver may answer the click
+    or a script with an "unhandled inspector error" instead of a result: the wait asks again, and
+    a click that never happened ends in the wait's timeout.
+    """
     from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
+    browser.execute_script("window.__before_click = true")
     try:
         element.click()
     except WebDriverException:
-        # chromedriver may answer a click whose navigation replaced the document meanwhile with an
-        # "unhandled inspector error": the click happened if the element is gone; else try once more
-        if not expected_conditions.staleness_of(element)(browser):
-            element.click()
-    wait = WebDriverWait(browser, 60)
-    wait.until(expected_conditions.staleness_of(element))
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        pass  # the node went away under the click: the navigation is under way (never click twice: a form posts once)
+    WebDriverWait(browser, 60, ignored_exceptions=(WebDriverException,)).until(_left)
 
 
 def _row(driver: Any, name: str) -> object:

@@ -16,7 +16,7 @@ import pytest
 
 from boinc.cluster.history import History
 from boinc.cluster.model import HostConfig, Reason
-from boinc.cluster.poller import Poller
+from boinc.cluster.poller import Backoff, Poller
 from boinc.gui_rpc import RunMode
 
 
@@ -50,7 +50,8 @@ def test_a_real_cluster(make_client: Any, silent_port: int, refused_port: int) -
     history = History(":memory:", retention=None)
 
     async def main() -> None:
-        async with Poller(hosts, timeout=10.0, observer=history) as poller:
+        # an hour's back-off: a down host stays skipped however long the first refresh takes
+        async with Poller(hosts, timeout=10.0, backoff=Backoff(first=3600, cap=3600), observer=history) as poller:
             snap = await poller.refresh()
             reasons = {name: h.reason for name, h in snap.hosts.items() if not h.up}
             assert reasons == {"wrong": Reason.WRONG_PASSWORD, "refused": Reason.REFUSED, "silent": Reason.TIMED_OUT}
