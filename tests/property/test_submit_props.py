@@ -150,3 +150,22 @@ def test_any_download_reply_is_classified(data: bytes) -> None:
         P.check_download(200, {"content-type": "text/html"}, data)
     except BoincError:
         pass
+
+
+@given(
+    st.floats(0.001, 10),
+    st.one_of(st.none(), st.floats(0.001, 100)),
+    st.lists(st.booleans(), max_size=40),
+)
+def test_backoff_schedule(first: float, longest: float | None, changes: list[bool]) -> None:
+    # wait_batch's, iter_completed_jobs' and PyBOINC's poll intervals: back to the first after a
+    # change, else doubling, never past the longest (MAX_POLL_INTERVAL by default)
+    from boinc.submit._ops import MAX_POLL_INTERVAL, Backoff
+
+    backoff = Backoff(first, longest)
+    cap = max(first, MAX_POLL_INTERVAL if longest is None else longest)
+    delay = first
+    for changed in changes:
+        delay = first if changed else min(delay * 2, cap)
+        assert backoff.next(changed) == delay
+        assert first <= delay <= cap

@@ -99,15 +99,16 @@ def test_backoff_results_and_error_mapping(tmp_path: Path) -> None:
         with server.lock:
             return [b - a for a, b in zip(server.polls, server.polls[1:])]
 
+    # nothing changes: the polls slow down (the schedule itself: test_backoff_schedule in the submit tests)
     _wait_for(lambda: any(g >= 0.15 for g in gaps()), "the polls to slow down to max_poll_interval")
-    assert min(gaps()[:2]) < 0.15 and len(gaps()) < 20  # nothing changes: the polls slow down
+    assert len(gaps()) < 20
     assert state["batches"] == [{"id": 7, "jobs": {"tok_0": 0, "tok_1": 1}, "submitted": True}]
     assert "<max_total_results>3</max_total_results>" in server.templates["tok_0"]  # retries=2: 3 runs at most
     with server.lock:
         server.status["tok_0"] = ServerJob(name="tok_0", status="done", canonical_instance_id=3)
         server.status["tok_1"] = ServerJob(name="tok_1", status="error", errors=("too_many_error_results",),
                                            exit_statuses=(195, 195, 195))
-    got = {ev.seq: ev for ev in (events.get(timeout=5), events.get(timeout=5))}
+    got = {ev.seq: ev for ev in (events.get(timeout=60), events.get(timeout=60))}
     assert got[0].ok and got[0].output == b"out of tok_0"
     assert not (tmp_path / "boinc" / "out" / "tok_0").exists()  # read, then removed
     assert not got[1].ok and got[1].stderr_tail == ""
@@ -126,7 +127,7 @@ def test_a_job_failed_without_runs_is_resubmitted_with_what_is_left(tmp_path: Pa
     _wait_for(lambda: server.submitted, "the submission")
     with server.lock:
         server.status["tok_0"] = ServerJob(name="tok_0", status="error", errors=("cancelled",), exit_statuses=(195,))
-    ev = events.get(timeout=5)
+    ev = events.get(timeout=60)
     assert not ev.final and ev.runs == 1
     backend.submit([Job(0, "tok_0", str(tmp_path / "w.py"), b"{}", attempt=2)])
     _wait_for(lambda: "tok_0_r2" in server.submitted, "the resubmission")
@@ -142,7 +143,7 @@ def test_outputs_that_never_arrive_fail_the_job_for_the_master_to_retry(tmp_path
     _wait_for(lambda: server.submitted, "the submission")
     with server.lock:
         server.status["tok_0"] = ServerJob(name="tok_0", status="lost")
-    ev = events.get(timeout=5)
+    ev = events.get(timeout=60)
     assert not ev.ok and not ev.final and ev.reason == "outputs could not be downloaded in 5 polls"
     backend.close(cancel=True)
 
@@ -174,7 +175,7 @@ def test_restart_does_not_resubmit(tmp_path: Path) -> None:
     again.submit([Job(0, "tok_0", str(tmp_path / "w.py"), b"{}")])
     with server.lock:
         server.status["tok_0"] = ServerJob(name="tok_0", status="done", canonical_instance_id=3)
-    assert events.get(timeout=5).ok
+    assert events.get(timeout=60).ok
     assert server.submitted == ["tok_0"]
     again.close()
 
