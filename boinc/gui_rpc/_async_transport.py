@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
 
 from .. import errors
@@ -58,6 +59,11 @@ class AsyncTransport(TransportConfig):
             if self._writer is None:
                 await self.connect()
             try:
+                if sys.version_info >= (3, 11):
+                    # a deadline on this task: no second task per call, as wait_for makes (a poller
+                    # of thousands of hosts makes three calls per host and sweep)
+                    async with asyncio.timeout(self.timeout):
+                        return await self._exchange(data, prepare)
                 return await asyncio.wait_for(self._exchange(data, prepare), self.timeout)
             except asyncio.TimeoutError as exc:
                 await self.close()
