@@ -110,15 +110,8 @@ def snapshot_json(snapshot: ClusterSnapshot) -> dict[str, Any]:
         cc = host.cc_status
         hosts.append(
             {
+                **host.reachability(),
                 "name": name,
-                "address": host.address,
-                "groups": list(host.groups),
-                "up": host.up,
-                "reason": host.reason.value if host.reason is not None else None,
-                "error": host.error,
-                "last_contact": host.last_contact,
-                "next_try": host.next_try,
-                "failures": host.failures,
                 "task_mode": cc.task_mode.name.lower() if cc is not None and cc.task_mode.value > 0 else None,
                 "gpu_mode": cc.gpu_mode.name.lower() if cc is not None and cc.gpu_mode.value > 0 else None,
                 "network_mode": cc.network_mode.name.lower() if cc is not None and cc.network_mode.value > 0 else None,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -240,6 +241,20 @@ class HostSnapshot:
     old_results: tuple[OldResult, ...] = ()
     counts: TaskCounts = TaskCounts()
     pending_suspends: tuple[tuple[str, str], ...] = ()
+
+    def reachability(self) -> dict[str, Any]:
+        """Who the host is and whether it answers, as JSON-ready data (``status --json``, the web app)."""
+        return {
+            "name": self.name,
+            "address": self.address,
+            "groups": list(self.groups),
+            "up": self.up,
+            "reason": self.reason.value if self.reason is not None else None,
+            "error": self.error,
+            "last_contact": self.last_contact,
+            "next_try": self.next_try,
+            "failures": self.failures,
+        }
 
 
 def _frozen_mapping(value: Mapping[str, HostSnapshot]) -> Mapping[str, HostSnapshot]:

@@ -76,15 +76,7 @@ def _counts(counts: TaskCounts) -> dict[str, int]:
 def host_row(host: HostSnapshot) -> Data:
     """One row of the overview: state, modes, task counts, projects and last contact of one host."""
     return {
-        "name": host.name,
-        "address": host.address,
-        "groups": list(host.groups),
-        "up": host.up,
-        "reason": host.reason.value if host.reason is not None else None,
-        "error": host.error,
-        "last_contact": host.last_contact,
-        "next_try": host.next_try,
-        "failures": host.failures,
+        **host.reachability(),
         "modes": _modes(host.cc_status),
         "counts": _counts(host.counts),
         "projects": [_project_name(p) for p in host.projects],
