@@ -60,6 +60,7 @@ _TAG = re.compile(rb"<([A-Za-z_]\w*)\s*/?>")
 _SEQNO = re.compile(rb"<seqno>\s*(-?\d+)\s*</seqno>")
 _NONCE_HASH = re.compile(rb"<nonce_hash>(.*?)</nonce_hash>")
 _ACTIVE_ELAPSED = re.compile(rb"(<active_task>.*?<elapsed_time>)([0-9.]+)", re.S)
+_PER_HOST = re.compile(rb"(<(?:name|wu_name)>)|(<(?:report_deadline|received_time)>)([0-9]+)")
 _SUCCESS = _ENVELOPE % b"<success/>\n"
 _UNAUTHORIZED = _ENVELOPE % b"<unauthorized/>\n"
 _HTTP = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
@@ -123,9 +124,14 @@ class Fleet:
         changing: ``get_results`` alternates, on each connection, between the recording and the
             recording with the elapsed time of each task with a process one second later, as a
             computing host's task list changes between two polls.
+        distinct: each host's tasks are its own, as on real hosts: the ``i``-th host's task and
+            workunit names start with ``h<i>-`` and their deadlines and received times are ``i``
+            seconds later. Otherwise every host sends the same bytes.
     """
 
-    def __init__(self, modes: Sequence[str], password: str = PASSWORD, *, changing: bool = False) -> None:
+    def __init__(
+        self, modes: Sequence[str], password: str = PASSWORD, *, changing: bool = False, distinct: bool = False
+    ) -> None:
         unknown = set(modes) - set(MODES)
         if unknown:
             raise ValueError(f"unknown modes: {sorted(unknown)}")
@@ -141,16 +147,18 @@ class Fleet:
         self._conns: set[asyncio.StreamWriter] = set()
         self._replies = {op: path.read_bytes() + b"\x03" for op, path in _READS.items()}
         self._changing = changing
+        self._distinct = distinct
         self._later = _ACTIVE_ELAPSED.sub(
             lambda m: m.group(1) + b"%f" % (float(m.group(2)) + 1), self._replies["get_results"]
         )
+        self._per_host = (_PerHost(self._replies["get_results"]), _PerHost(self._later))
         self._messages = _Seqnoed(RICH / "get_messages_seqno_0.xml", b"msg")
         self._notices = _Seqnoed(RICH / "get_notices_seqno_0.xml", b"notice")
         self._notices_public = _Seqnoed(RICH / "get_notices_public_seqno_0.xml", b"notice")
 
     async def start(self) -> Fleet:
         """Open every port."""
-        for mode in self.modes:
+        for index, mode in enumerate(self.modes):
             if mode == "refused":
                 holder = socket.socket()
                 holder.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
@@ -158,7 +166,7 @@ class Fleet:
                 port = holder.getsockname()[1]
             else:
                 server = await asyncio.start_server(
-                    lambda r, w, mode=mode: self._serve(r, w, mode), "127.0.0.1", 0, backlog=1024
+                    lambda r, w, mode=mode, index=index: self._serve(r, w, mode, index), "127.0.0.1", 0, backlog=1024
                 )
                 self._servers.append(server)
                 port = server.sockets[0].getsockname()[1]
@@ -182,15 +190,17 @@ class Fleet:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, mode: str) -> None:
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, mode: str, index: int) -> None:
         try:
-            await self._converse(reader, writer, mode)
+            await self._converse(reader, writer, mode, index)
         except asyncio.CancelledError:
             # the loop is ending with the connection open: end quietly (asyncio's stream callback
             # would otherwise report the cancelled handler as an error)
             writer.close()
 
-    async def _converse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, mode: str) -> None:
+    async def _converse(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, mode: str, index: int
+    ) -> None:
         self._conns.add(writer)
         password = self.password if mode != "wrong_password" else self.password + "-other"
         nonce = f"{time.time():f}".encode()
@@ -229,9 +239,13 @@ class Fleet:
                 else:
                     if op in _CONTROL:
                         self.controls.append((writer.get_extra_info("sockname")[1], op, request))
-                    if op == "get_results" and self._changing:
+                    if op == "get_results" and (self._changing or self._distinct):
                         results_sent += 1
-                        writer.write(self._later if results_sent % 2 == 0 else self._replies[op])
+                        later = self._changing and results_sent % 2 == 0
+                        if self._distinct:
+                            writer.write(self._per_host[later].of(index))
+                        else:
+                            writer.write(self._later if later else self._replies[op])
                     else:
                         writer.write(self._answer(op, request))
                 await writer.drain()
@@ -257,6 +271,39 @@ class Fleet:
         return _ENVELOPE % b"<error>unrecognized op</error>\n"
 
 
+class _PerHost:
+    """A ``get_results`` reply made each host's own (see :class:`Fleet`'s ``distinct``), cut once.
+
+    The recording is cut around its task names and times; a host's reply joins the pieces with
+    its own prefix and times (tens of microseconds, where a regular-expression substitution of
+    each reply took a millisecond and made the fleet slower than the poller it serves).
+    """
+
+    def __init__(self, reply: bytes) -> None:
+        self.pieces: list[bytes] = []
+        self.slots: list[int | None] = []  # None: the name prefix; a number: a time's whole seconds
+        last = 0
+        for m in _PER_HOST.finditer(reply):
+            if m.group(1):
+                self.pieces.append(reply[last : m.end(1)])
+                self.slots.append(None)
+            else:
+                self.pieces.append(reply[last : m.end(2)])
+                self.slots.append(int(m.group(3)))
+            last = m.end()
+        self.tail = reply[last:]
+
+    def of(self, index: int) -> bytes:
+        """The reply of host ``index``."""
+        prefix = b"h%d-" % index
+        out: list[bytes] = []
+        for piece, slot in zip(self.pieces, self.slots):
+            out.append(piece)
+            out.append(prefix if slot is None else b"%d" % (slot + index))
+        out.append(self.tail)
+        return b"".join(out)
+
+
 def raise_fd_limit(wanted: int) -> int:
     """Raise this process's open-file limit towards ``wanted`` (up to the hard limit); return it."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -274,9 +321,10 @@ class FleetProcess:
         counts: how many hosts of each mode, e.g. ``{"healthy": 880, "refused": 100, "stalled": 20}``.
     """
 
-    def __init__(self, counts: dict[str, int], *, changing: bool = False) -> None:
+    def __init__(self, counts: dict[str, int], *, changing: bool = False, distinct: bool = False) -> None:
         self.counts = counts
         self.changing = changing
+        self.distinct = distinct
         self.hosts: list[FleetHost] = []
         self.password = PASSWORD
         self._proc: subprocess.Popen[str] | None = None
@@ -287,6 +335,8 @@ class FleetProcess:
             args += [f"--{mode.replace('_', '-')}", str(n)]
         if self.changing:
             args.append("--changing")
+        if self.distinct:
+            args.append("--distinct")
         root = Path(__file__).resolve().parents[1]
         env = {**os.environ, "PYTHONPATH": str(root)}
         self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root, env=env)
@@ -315,10 +365,10 @@ class FleetProcess:
             proc.wait(30)
 
 
-async def _main(counts: dict[str, int], changing: bool) -> None:
+async def _main(counts: dict[str, int], changing: bool, distinct: bool) -> None:
     modes = [mode for mode, n in counts.items() for _ in range(n)]
     raise_fd_limit(2 * len(modes) + 256)
-    async with Fleet(modes, changing=changing) as fleet:
+    async with Fleet(modes, changing=changing, distinct=distinct) as fleet:
         print(json.dumps({"password": fleet.password, "hosts": [[h.mode, h.port] for h in fleet.hosts]}), flush=True)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, sys.stdin.read)  # until the parent closes our stdin
@@ -330,8 +380,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     for mode in MODES:
         parser.add_argument(f"--{mode.replace('_', '-')}", type=int, default=0, dest=mode)
     parser.add_argument("--changing", action="store_true", help="task lists change between polls")
+    parser.add_argument("--distinct", action="store_true", help="each host's tasks are its own")
     ns = parser.parse_args(argv)
-    asyncio.run(_main({mode: getattr(ns, mode) for mode in MODES if getattr(ns, mode)}, ns.changing))
+    asyncio.run(_main({mode: getattr(ns, mode) for mode in MODES if getattr(ns, mode)}, ns.changing, ns.distinct))
 
 
 if __name__ == "__main__":

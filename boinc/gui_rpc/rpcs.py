@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar, Final, Generic, TypeVar
+from typing import Any, ClassVar, Final, Generic, TypeVar, cast
 
 import attrs
 
 from .. import errors
-from .._xml import decode, encode, find_element, plan_for, xml_field
+from .._xml import LineCache, decode, encode, find_element, plan_for, xml_field
 from .._xml.decode import decode_element
 from . import structs as s
 from ._protocol import Call, Flow, Sleep, check_reply, frame_request
@@ -68,6 +68,19 @@ class Rpc(Generic[T]):
         check_reply(text, self.tag)
         return text
 
+    def parse_with(self, text: str, lines: LineCache) -> T:
+        """:attr:`parse`, reading with a line cache kept across replies of many clients.
+
+        For a caller that parses the same kind of reply from many hosts (the
+        cluster poller): the leaf lines every host sends alike (a state, a
+        platform, a project's URL) are read once. ``lines`` starts as ``{}``
+        and stays bounded; the value is the same as ``parse(text)``'s.
+        """
+        reader = self.parse
+        if isinstance(reader, (_Element, _Items)):
+            return cast(T, reader(text, lines))
+        return reader(text)
+
 
 # ---------------------------------------------------------------------------
 # Reply readers
@@ -91,12 +104,12 @@ class _Element(Generic[T]):
         """Import the struct's module and make its binding plan."""
         plan_for(self.ref())
 
-    def __call__(self, text: str) -> T:
+    def __call__(self, text: str, lines: LineCache | None = None) -> T:
         cls = self.ref()
         name = self.tag or cls.xml_tag  # type: ignore[attr-defined]
         if self.empty_ok and find_element(text, name) is None:
             return cls()
-        return decode(cls, text, name)  # type: ignore[no-any-return]
+        return decode(cls, text, name, caches=lines)  # type: ignore[no-any-return]
 
 
 class _Items:
@@ -112,8 +125,8 @@ class _Items:
         """Import the container's module and make its binding plan."""
         self.read.prepare()
 
-    def __call__(self, text: str) -> list[Any]:
-        return list(getattr(self.read(text), self.field))
+    def __call__(self, text: str, lines: LineCache | None = None) -> list[Any]:
+        return list(getattr(self.read(text, lines), self.field))
 
 
 def _success(text: str) -> None:

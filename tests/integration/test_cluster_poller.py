@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import re
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from boinc import errors
+from boinc.cluster import poller as poller_module
 from boinc.cluster.model import HostConfig, Reason, TaskStatus, task_status
 from boinc.cluster.poller import Backoff, Cadence, Poller, PollerThread
 from boinc.gui_rpc import RunMode, rpcs
@@ -295,3 +298,96 @@ def test_control_refused_for_want_of_a_password_leaves_the_host_up() -> None:
             assert snap.hosts["healthy"].up and snap.hosts["healthy"].failures == 0
 
     run(["healthy"], body)
+
+
+def _tracked_in(obj: object, generation: int) -> bool:
+    return any(o is obj for o in gc.get_objects(generation=generation))
+
+
+def test_a_large_sweep_sends_its_snapshot_to_the_oldest_generation_unscanned(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(poller_module, "_GC_PAUSE_HOSTS", 2)  # two hosts count as many
+
+    async def body(fleet: Fleet) -> None:
+        async with Poller([_config(h, f"h{i}") for i, h in enumerate(fleet.hosts)], kinds=("tasks",)) as poller:
+            assert gc.isenabled()
+            task = (await poller.refresh()).hosts["h0"].results[0]
+            assert gc.isenabled() and gc.get_freeze_count() == 0
+            assert _tracked_in(task, 2), "a new task should be in the oldest generation"
+            # a program that froze objects itself keeps them frozen
+            sentinel: list[object] = []
+            gc.freeze()
+            try:
+                task = (await poller.refresh(force=True)).hosts["h0"].results[0]
+                assert gc.isenabled()
+                assert not any(_tracked_in(sentinel, g) for g in range(3)), "the program's frozen objects were thawed"
+                assert not _tracked_in(task, 2)
+            finally:
+                gc.unfreeze()
+
+    run(["healthy", "healthy"], body)
+
+
+def test_a_small_sweep_leaves_the_collector_alone() -> None:
+    async def body(fleet: Fleet) -> None:
+        gc.collect()
+        async with Poller([_config(fleet.hosts[0])], kinds=("tasks",)) as poller:
+            task = (await poller.refresh()).hosts["healthy"].results[0]
+            assert not _tracked_in(task, 2)
+
+    run(["healthy"], body)
+
+
+def test_a_distinct_fleet_gives_each_host_its_own_tasks() -> None:
+    async def main() -> None:
+        async with Fleet(["healthy", "healthy"], distinct=True) as fleet:
+            poller = Poller([_config(h, f"h{i}") for i, h in enumerate(fleet.hosts)], kinds=("tasks",))
+            try:
+                snap = await poller.refresh()
+            finally:
+                await poller.close()
+        zero, one = snap.hosts["h0"].results, snap.hosts["h1"].results
+        assert len(zero) == len(one) == fixture("rich_50/get_results_active_only_0").count(b"<result>")
+        for a, b in zip(zero, one):
+            assert a.name == "h0-" + b.name[3:] and b.name.startswith("h1-")
+            assert a.wu_name.startswith("h0-") and b.wu_name.startswith("h1-")
+            assert b.received_time - a.received_time == pytest.approx(1.0)
+            assert b.report_deadline - a.report_deadline == pytest.approx(1.0)
+
+    asyncio.run(asyncio.wait_for(main(), 60))
+
+
+class _Node:
+    """A cyclic garbage collector's object with a weak reference."""
+
+    peer: _Node
+
+
+def _cycles(n: int) -> weakref.ref[_Node]:
+    """Make ``n`` two-node reference cycles, unreachable; a weak reference to one node."""
+    last = _Node()
+    for _ in range(n):
+        a, b = _Node(), _Node()
+        a.peer, b.peer = b, a
+        last = a
+    return weakref.ref(last)
+
+
+def test_ageing_collects_cyclic_garbage_once_the_tracked_objects_grew_by_a_quarter() -> None:
+    ageing = poller_module._Ageing()
+    was_enabled = gc.isenabled()
+    gc.disable()  # only the ageing's own rule collects here
+    try:
+        gc.collect()
+        ageing()
+        base = ageing.base
+        assert base
+        small = _cycles(base // 40)  # two or four tracked objects a cycle (dicts too before 3.11): 5-10 % more
+        ageing()
+        assert small() is not None and ageing.base == base
+        large = _cycles(base // 4)  # 50-100 % more
+        ageing()
+        assert small() is None and large() is None
+        assert ageing.base is not None and ageing.base < base * 1.05
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from boinc import errors
-from boinc._xml import decode_bytes
+from boinc._xml import LineCache, decode_bytes
 from boinc.gui_rpc import RPCS, Rpc, rpcs
 from tests.fake_gui_rpc import FIXTURES, run_flow
 
@@ -40,7 +40,6 @@ def request_of(path: Path) -> Rpc[object] | None:
     return RPCS[max(tags, key=len)]
 
 
-
 @pytest.mark.parametrize("path", RECORDINGS, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_recording_gives_a_value_or_a_typed_error(path: Path) -> None:
     rpc = request_of(path)
@@ -55,3 +54,24 @@ def test_recording_gives_a_value_or_a_typed_error(path: Path) -> None:
             run_flow(rpc, text)
     else:
         run_flow(rpc, text)  # a typed value: poll replies too (their error_num is data; the *_wait flows raise)
+
+
+def test_parse_with_a_shared_line_cache_equals_parse() -> None:
+    """``Rpc.parse_with`` (the cluster poller's) gives what ``parse`` gives, one cache across every recording."""
+    lines: LineCache = {}
+    compared = 0
+    for _ in range(2):  # the second time every line is in the cache
+        for path in RECORDINGS:
+            rpc = request_of(path)
+            text = decode_bytes(path.read_bytes())
+            if rpc is None or "<boinc_gui_rpc_reply>" not in text:
+                continue
+            try:
+                expected = rpc.parse(text)
+            except errors.BoincError as exc:
+                with pytest.raises(type(exc)):
+                    rpc.parse_with(text, lines)
+                continue
+            assert rpc.parse_with(text, lines) == expected, path.name
+            compared += 1
+    assert compared > 100 and lines
