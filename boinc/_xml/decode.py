@@ -420,9 +420,11 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
 
     ``caches`` holds, per struct, the leaf lines already read in this reply and their values.
     """
-    vals: dict[str, Any] = {}
+    template = plan.template
+    vals: dict[str, Any] = {} if template is None else template.copy()
     lists: dict[str, list[Any]] | None = None
     heads = plan.heads
+    end = f"</{tag}>"  # the usual close line, known without reading it
     keep = scalars.KEEP
     ws = scalars.WS
     unescape = scalars.unescape
@@ -437,6 +439,8 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
         if hit is not None:  # a leaf line met before in this reply: its value is known
             vals[hit[0]] = hit[1]
             continue
+        if line == end:
+            return _finish(plan, vals, lists, marks)
         head, sep, rest = line.partition(">")
         entry = heads.get(head)
         if entry is None:
@@ -484,13 +488,7 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
             if not sep or "<" in rest:
                 raise _Fallback
             if alias == tag:
-                if lists:
-                    for name, items in lists.items():
-                        vals[name] = tuple(items)
-                obj = plan.build(vals)
-                if marks is not None:
-                    object.__setattr__(obj, OWNER_MARKS, tuple(marks))
-                return obj
+                return _finish(plan, vals, lists, marks)
             # a stray close tag: ignored, as BOINC does
         elif code == LEAF_OTHER:  # a struct, a list, a wrapper or raw XML
             fp = conv
@@ -548,8 +546,11 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
             if fp is None:
                 continue
             kind = fp.kind
-            if kind is SCALAR:
+            if kind is SCALAR:  # a flag, <tag/>: its line is a leaf line like any other
                 vals[alias] = fp.empty
+                if len(seen) >= _SEEN_MAX:
+                    seen.clear()
+                seen[line] = (alias, fp.empty)
             elif kind is STRUCT:
                 vals[alias] = fp.sub.build({})
             elif kind is LIST:
@@ -570,6 +571,25 @@ def _fast(plan: ClassPlan, it: Iterator[str], tag: str, caches: _Caches) -> Any:
         elif "<" in rest:  # _TEXT, then more
             raise _Fallback
     raise _Fallback
+
+
+def _finish(plan: ClassPlan, vals: dict[str, Any], lists: dict[str, list[Any]] | None, marks: Any) -> Any:
+    """The struct :func:`_fast` read: ``vals`` (a copy of the plan's template, if it has one) and ``lists``."""
+    if lists:
+        for name, items in lists.items():
+            vals[name] = tuple(items)
+    if plan.template is None:
+        obj = plan.build(vals)
+    else:
+        obj = _new(plan.cls)
+        _set(obj, "__dict__", vals)
+    if marks is not None:
+        _set(obj, OWNER_MARKS, tuple(marks))
+    return obj
+
+
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 
 
 def _fast_wrapper(fp: FieldPlan, items: list[Any], it: Iterator[str], name: str, caches: _Caches) -> None:

@@ -374,6 +374,7 @@ def _cycles(n: int) -> weakref.ref[_Node]:
 
 def test_ageing_collects_cyclic_garbage_once_the_tracked_objects_grew_by_a_quarter() -> None:
     ageing = poller_module._Ageing()
+    ageing.COUNT_EVERY = 0.0  # count on every call
     was_enabled = gc.isenabled()
     gc.disable()  # only the ageing's own rule collects here
     try:
@@ -388,6 +389,12 @@ def test_ageing_collects_cyclic_garbage_once_the_tracked_objects_grew_by_a_quart
         ageing()
         assert small() is None and large() is None
         assert ageing.base is not None and ageing.base < base * 1.05
+        # between two counts, objects are aged and not counted
+        ageing.COUNT_EVERY = 3600.0
+        ageing()
+        late = _cycles(base // 2)
+        ageing()
+        assert late() is not None
     finally:
         if was_enabled:
             gc.enable()
