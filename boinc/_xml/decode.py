@@ -37,6 +37,7 @@ from .plan import (
     LEAF_INT,
     LEAF_OTHER,
     LEAF_STR,
+    MISSING,
     OWNER_MARKS,
     ClassPlan,
     FieldPlan,
@@ -581,6 +582,9 @@ def _finish(plan: ClassPlan, vals: dict[str, Any], lists: dict[str, list[Any]] |
     if plan.template is None:
         obj = plan.build(vals)
     else:
+        for name in plan.required:
+            if vals[name] is MISSING:
+                raise TypeError(f"{plan.cls.__name__}() missing required keyword argument: {name!r}")
         obj = _new(plan.cls)
         _set(obj, "__dict__", vals)
     if marks is not None:

@@ -94,9 +94,11 @@ class ClassPlan:
         fields: the plans of its fields, in order.
         by_tag: tag -> field plan (for WRAPPER fields, the wrapper's tag).
         build: makes an instance from ``{__init__ keyword: value}``; see :func:`_builder`.
-        template: for a class ``build`` makes by copying a template ``__dict__`` and that has no
-            required field, that template: the fast path fills a copy of it and sets it as the
-            new instance's ``__dict__`` itself (one dict a struct instead of two); else ``None``.
+        template: for a class ``build`` makes by copying a template ``__dict__``, that template,
+            with :data:`MISSING` for each required field: the fast path fills a copy of it and
+            sets it as the new instance's ``__dict__`` itself (one dict a struct instead of two);
+            else ``None``.
+        required: the names of the required fields (for ``template``).
         leaves: tag -> (LEAF_* code, ``__init__`` keyword, converter): the fast path's leaves.
         heads: the decoder's cache: the text of a line before its first ``>`` -> what the line means.
         owner: the list field named by the class's ``xml_owner``, if any: each of its items owns
@@ -105,7 +107,7 @@ class ClassPlan:
             lists are (:data:`OWNER_MARKS`).
     """
 
-    __slots__ = ("build", "by_tag", "cls", "fields", "heads", "leaves", "owner", "template")
+    __slots__ = ("build", "by_tag", "cls", "fields", "heads", "leaves", "owner", "required", "template")
 
     def __init__(
         self,
@@ -116,12 +118,14 @@ class ClassPlan:
         leaves: dict[str, tuple[int, str, Any]],
         owner: FieldPlan | None = None,
         template: dict[str, Any] | None = None,
+        required: tuple[str, ...] = (),
     ) -> None:
         self.cls = cls
         self.fields = fields
         self.by_tag = by_tag
         self.build = build
         self.template = template
+        self.required = required
         self.leaves = leaves
         self.heads: dict[str, tuple[int, str, Any, str]] = {}
         self.owner = owner
@@ -238,7 +242,7 @@ def _make_plan(cls: type) -> ClassPlan:
         owner = next((fp for fp in fields if fp.name == owner_name and fp.kind is Kind.LIST), None)
         if owner is None or "__slots__" in vars(cls):
             raise TypeError(f"{cls.__name__}: xml_owner must name a list field of a class that is not slotted")
-    build, template = _builder(cls)
+    build, template, required = _builder(cls)
     return ClassPlan(
         cls=cls,
         fields=fields,
@@ -247,10 +251,15 @@ def _make_plan(cls: type) -> ClassPlan:
         leaves=_leaves(fields),
         owner=owner,
         template=template,
+        required=required,
     )
 
 
-def _builder(cls: type) -> tuple[Callable[[dict[str, Any]], Any], dict[str, Any] | None]:
+#: a required field's value in :attr:`ClassPlan.template`, until the fast path reads one
+MISSING: Final = object()
+
+
+def _builder(cls: type) -> tuple[Callable[[dict[str, Any]], Any], dict[str, Any] | None, tuple[str, ...]]:
     """How the decoder makes an instance of ``cls`` from ``{__init__ keyword: value}``, and its template.
 
     A struct that is not slotted, whose defaults are plain values and whose ``__init__`` runs
@@ -276,7 +285,7 @@ def _builder(cls: type) -> tuple[Callable[[dict[str, Any]], Any], dict[str, Any]
         def call(vals: dict[str, Any]) -> Any:
             return cls(**vals)
 
-        return call, None
+        return call, None, ()
     required = tuple(f.name for f in fields if f.default is attrs.NOTHING)
     template = vars(cls(**dict.fromkeys(required)))
     new = object.__new__
@@ -292,7 +301,10 @@ def _builder(cls: type) -> tuple[Callable[[dict[str, Any]], Any], dict[str, Any]
         set_dict(obj, "__dict__", values)
         return obj
 
-    return build, (None if required else template)
+    fast = template.copy()  # a copy keeps the keys shared with the instances' dicts
+    for name in required:
+        fast[name] = MISSING
+    return build, fast, required
 
 
 #: How the fast path reads a leaf ``<tag>text</tag>`` of a field.

@@ -328,11 +328,13 @@ class Poller:
                 gc.disable()
             try:
                 await asyncio.gather(*work)
+                self._publish()  # first, so that the last snapshot is freed before the ageing counts
             finally:
                 if pause:
                     _age_tracked()
                     gc.enable()
-        self._publish()
+        else:
+            self._publish()
         return self._snapshot
 
     async def run(self, *, min_interval: float = 0.5) -> None:
