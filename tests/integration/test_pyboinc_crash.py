@@ -184,11 +184,16 @@ def test_ctrl_c_stops_the_master_and_a_rerun_finishes(tmp_path: Path) -> None:
     full = {**os.environ, "PYTHONPATH": str(ROOT), "PAUSE_HANDLE": str(N // 3)}
     proc = subprocess.Popen([sys.executable, str(master)], env=full, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    # the journal now holds calls, and fewer results than calls are handled: the master waits
-    # inside handle_result for the ^C
-    _wait_for(tmp_path / f"paused.{proc.pid}", proc)
-    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's ^C does: the whole process group
-    _out, err = proc.communicate(timeout=60)
+    try:
+        # the journal now holds calls, and fewer results than calls are handled: the master waits
+        # inside handle_result for the ^C
+        _wait_for(tmp_path / f"paused.{proc.pid}", proc)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's ^C does: the whole process group
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:  # a failed wait: leave no process or pipe behind for later tests
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
     assert proc.returncode != 0 and "KeyboardInterrupt" in err, (proc.returncode, err)
     handled = (tmp_path / f"handled.{proc.pid}").read_text().split()
     assert len(handled) == N // 3 - 1, "the ^C came inside the handling of one result"

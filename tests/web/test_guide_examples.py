@@ -76,7 +76,13 @@ def test_serve_then_steer_with_the_json_api(tmp_path: Path) -> None:
             assert status.task_mode == RunMode.NEVER and status.task_mode_delay > 3000
         finally:
             server.send_signal(signal.SIGINT)
-            assert server.wait(60) == 0
+            try:
+                code = server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()  # leave no server behind for later tests
+                server.wait()
+                raise
+            assert code == 0
             reader.join(10)
             if server.stderr is not None:
                 server.stderr.close()
