@@ -37,7 +37,6 @@ from .plan import (
     LEAF_INT,
     LEAF_OTHER,
     LEAF_STR,
-    MISSING,
     OWNER_MARKS,
     ClassPlan,
     FieldPlan,
@@ -579,21 +578,11 @@ def _finish(plan: ClassPlan, vals: dict[str, Any], lists: dict[str, list[Any]] |
     if lists:
         for name, items in lists.items():
             vals[name] = tuple(items)
-    if plan.template is None:
-        obj = plan.build(vals)
-    else:
-        for name in plan.required:
-            if vals[name] is MISSING:
-                raise TypeError(f"{plan.cls.__name__}() missing required keyword argument: {name!r}")
-        obj = _new(plan.cls)
-        _set(obj, "__dict__", vals)
+    adopt = plan.adopt
+    obj = plan.build(vals) if adopt is None else adopt(vals)
     if marks is not None:
-        _set(obj, OWNER_MARKS, tuple(marks))
+        object.__setattr__(obj, OWNER_MARKS, tuple(marks))
     return obj
-
-
-_new: Final = object.__new__
-_set: Final = object.__setattr__
 
 
 def _fast_wrapper(fp: FieldPlan, items: list[Any], it: Iterator[str], name: str, caches: _Caches) -> None:

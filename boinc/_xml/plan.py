@@ -96,9 +96,9 @@ class ClassPlan:
         build: makes an instance from ``{__init__ keyword: value}``; see :func:`_builder`.
         template: for a class ``build`` makes by copying a template ``__dict__``, that template,
             with :data:`MISSING` for each required field: the fast path fills a copy of it and
-            sets it as the new instance's ``__dict__`` itself (one dict a struct instead of two);
-            else ``None``.
-        required: the names of the required fields (for ``template``).
+            hands it to ``adopt`` (one dict a struct instead of two); else ``None``.
+        adopt: with ``template``, makes the instance whose ``__dict__`` is a filled copy of it
+            (``TypeError`` if a required field is still :data:`MISSING`); else ``None``.
         leaves: tag -> (LEAF_* code, ``__init__`` keyword, converter): the fast path's leaves.
         heads: the decoder's cache: the text of a line before its first ``>`` -> what the line means.
         owner: the list field named by the class's ``xml_owner``, if any: each of its items owns
@@ -107,7 +107,7 @@ class ClassPlan:
             lists are (:data:`OWNER_MARKS`).
     """
 
-    __slots__ = ("build", "by_tag", "cls", "fields", "heads", "leaves", "owner", "required", "template")
+    __slots__ = ("adopt", "build", "by_tag", "cls", "fields", "heads", "leaves", "owner", "template")
 
     def __init__(
         self,
@@ -118,14 +118,14 @@ class ClassPlan:
         leaves: dict[str, tuple[int, str, Any]],
         owner: FieldPlan | None = None,
         template: dict[str, Any] | None = None,
-        required: tuple[str, ...] = (),
+        adopt: Callable[[dict[str, Any]], Any] | None = None,
     ) -> None:
         self.cls = cls
         self.fields = fields
         self.by_tag = by_tag
         self.build = build
         self.template = template
-        self.required = required
+        self.adopt = adopt
         self.leaves = leaves
         self.heads: dict[str, tuple[int, str, Any, str]] = {}
         self.owner = owner
@@ -242,7 +242,7 @@ def _make_plan(cls: type) -> ClassPlan:
         owner = next((fp for fp in fields if fp.name == owner_name and fp.kind is Kind.LIST), None)
         if owner is None or "__slots__" in vars(cls):
             raise TypeError(f"{cls.__name__}: xml_owner must name a list field of a class that is not slotted")
-    build, template, required = _builder(cls)
+    build, template, adopt = _builder(cls)
     return ClassPlan(
         cls=cls,
         fields=fields,
@@ -251,7 +251,7 @@ def _make_plan(cls: type) -> ClassPlan:
         leaves=_leaves(fields),
         owner=owner,
         template=template,
-        required=required,
+        adopt=adopt,
     )
 
 
@@ -259,13 +259,19 @@ def _make_plan(cls: type) -> ClassPlan:
 MISSING: Final = object()
 
 
-def _builder(cls: type) -> tuple[Callable[[dict[str, Any]], Any], dict[str, Any] | None, tuple[str, ...]]:
-    """How the decoder makes an instance of ``cls`` from ``{__init__ keyword: value}``, and its template.
+_Make = Callable[[dict[str, Any]], Any]
+
+
+def _builder(cls: type) -> tuple[_Make, dict[str, Any] | None, _Make | None]:
+    """How the decoder makes an instance of ``cls`` from ``{__init__ keyword: value}``, its template, and adopt.
 
     A struct that is not slotted, whose defaults are plain values and whose ``__init__`` runs
     no code of its own (no validator, converter or hook) is built by copying a template
     ``__dict__`` and updating it. That gives what ``__init__`` gives, three times faster, and
     the copies share their keys, so they stay small. Any other class is called.
+
+    ``adopt`` makes the instance whose ``__dict__`` is a filled copy of the template (see
+    :attr:`ClassPlan.template`); ``build`` is a copy updated with its argument, then adopted.
     """
     fields = attrs.fields(cls)
     plain = (
@@ -285,26 +291,28 @@ def _builder(cls: type) -> tuple[Callable[[dict[str, Any]], Any], dict[str, Any]
         def call(vals: dict[str, Any]) -> Any:
             return cls(**vals)
 
-        return call, None, ()
+        return call, None, None
     required = tuple(f.name for f in fields if f.default is attrs.NOTHING)
-    template = vars(cls(**dict.fromkeys(required)))
+    template = vars(cls(**dict.fromkeys(required)))  # its copies share its keys
+    for name in required:
+        template[name] = MISSING
     new = object.__new__
     set_dict = object.__setattr__
 
-    def build(vals: dict[str, Any]) -> Any:
+    def adopt(values: dict[str, Any]) -> Any:
         for name in required:
-            if name not in vals:
+            if values[name] is MISSING:
                 raise TypeError(f"{cls.__name__}() missing required keyword argument: {name!r}")
-        values = template.copy()
-        values.update(vals)
         obj: Any = new(cls)
         set_dict(obj, "__dict__", values)
         return obj
 
-    fast = template.copy()  # a copy keeps the keys shared with the instances' dicts
-    for name in required:
-        fast[name] = MISSING
-    return build, fast, required
+    def build(vals: dict[str, Any]) -> Any:
+        values = template.copy()
+        values.update(vals)
+        return adopt(values)
+
+    return build, template, adopt
 
 
 #: How the fast path reads a leaf ``<tag>text</tag>`` of a field.
