@@ -97,8 +97,11 @@ async def new_sweeps(
         return await median_of(runs, poller.refresh)
 
 
-async def old_sweeps(old: ModuleType, fleet: FleetProcess, status_only: bool, runs: int, timeout: float) -> float:
-    hosts = [old.Host(h.host, h.port, fleet.password) for h in fleet.hosts]
+async def old_sweeps(
+    old: ModuleType, fleets: list[FleetProcess], status_only: bool, runs: int, timeout: float
+) -> float:
+    """The old ``monitor.Cluster`` over every host of ``fleets``: status sweeps or full refreshes."""
+    hosts = [old.Host(h.host, h.port, f.password) for f in fleets for h in f.hosts]
     async with old.Cluster(hosts, timeout=timeout) as cluster:
         if status_only:
             return await median_of(runs, lambda: cluster.each(lambda rpc: rpc.get_cc_status()))
@@ -148,7 +151,7 @@ async def main() -> None:
     with FleetProcess({"healthy": 880, "refused": 100, "stalled": 20}) as fleet:
         hosts = configs(fleet.hosts, fleet.password)
         new = await new_sweeps(hosts, ("status",), ns.runs, timeout=2.0)
-        base = await old_sweeps(old, fleet, True, ns.runs, timeout=2.0) if old else None
+        base = await old_sweeps(old, [fleet], True, ns.runs, timeout=2.0) if old else None
         report("status sweep, 1000 hosts (100 refused, 20 stalled)", new, 0.1, base, row="status")
 
     for distinct in (False, True):
@@ -156,7 +159,7 @@ async def main() -> None:
         with FleetProcess({"healthy": 1000}, distinct=distinct) as fleet:
             hosts = configs(fleet.hosts, fleet.password)
             new = await new_sweeps(hosts, FULL, ns.runs, timeout=10.0, reuse=False)
-            base = await old_sweeps(old, fleet, False, ns.runs, timeout=10.0) if old else None
+            base = await old_sweeps(old, [fleet], False, ns.runs, timeout=10.0) if old else None
             report(f"full refresh, 1000 hosts x 44 tasks, {label}all parsed", new, 0.5, base, row="full")
             if not distinct:
                 new = await new_sweeps(hosts, FULL, ns.runs, timeout=10.0)
@@ -167,7 +170,7 @@ async def main() -> None:
         with FleetProcess({"healthy": 1000}, changing=True, distinct=distinct) as fleet:
             hosts = configs(fleet.hosts, fleet.password)
             new = await new_sweeps(hosts, FULL, ns.runs, timeout=10.0)
-            base = await old_sweeps(old, fleet, False, ns.runs, timeout=10.0) if old else None
+            base = await old_sweeps(old, [fleet], False, ns.runs, timeout=10.0) if old else None
             report(f"  the same, {label}3 tasks per host changed each poll", new, 0.5, base, row="full")
 
     if not ns.skip_10k:
@@ -176,7 +179,7 @@ async def main() -> None:
         with FleetProcess(half) as one, FleetProcess(half) as two:
             hosts = configs(one.hosts + two.hosts, one.password)
             new = await new_sweeps(hosts, FULL, runs, timeout=60.0, reuse=False)
-            base = await old_sweeps_of(old, one, two, runs) if old else None
+            base = await old_sweeps(old, [one, two], False, runs, timeout=60.0) if old else None
             report("full refresh, 10,000 hosts, all parsed", new, 5.0, base, row="10k")
             new = await new_sweeps(hosts, FULL, runs, timeout=60.0)
             report("  the same, replies unchanged (not re-parsed)", new, 5.0, base, row="10k")
@@ -189,13 +192,6 @@ async def main() -> None:
                 hosts = configs(one.hosts + two.hosts, one.password)
                 new = await new_sweeps(hosts, FULL, runs, timeout=60.0)
                 report(f"  the same, {label}3 tasks per host changed each poll", new, 5.0, None)
-
-
-async def old_sweeps_of(old: ModuleType, one: FleetProcess, two: FleetProcess, runs: int) -> float:
-    """The old ``monitor.Cluster``'s full refresh of two fleets' hosts together."""
-    hosts = [old.Host(h.host, h.port, one.password) for h in one.hosts + two.hosts]
-    async with old.Cluster(hosts, timeout=60.0) as cluster:
-        return await median_of(runs, cluster.poll)
 
 
 if __name__ == "__main__":
